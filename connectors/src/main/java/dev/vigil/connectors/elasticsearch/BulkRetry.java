@@ -90,6 +90,8 @@ final class BulkRetry {
         }
         List<BufferedDocument> again = new ArrayList<>();
         BulkItemResult firstRetryable = null;
+        BulkItemResult firstRejected = null;
+        int rejected = 0;
         int written = 0;
         for (int i = 0; i < sent.size(); i++) {
             BulkItemResult result = results.get(i);
@@ -101,11 +103,19 @@ final class BulkRetry {
                     firstRetryable = result;
                 }
             } else {
-                metrics.written(written);
-                metrics.failed(1);
-                throw new IOException(oneLine("Elasticsearch rejected document '" + sent.get(i).id() + "' for index '"
-                        + index + "' (" + shorten(result.describe()) + ")"));
+                rejected++;
+                if (firstRejected == null) {
+                    firstRejected = result;
+                }
             }
+        }
+        if (firstRejected != null) {
+            // No point retrying the others: the job fails and replays them from its last checkpoint.
+            metrics.written(written);
+            metrics.failed(rejected + again.size());
+            throw new IOException(oneLine("Elasticsearch rejected document '" + firstRejected.id() + "' for index '"
+                    + index + "' (" + shorten(firstRejected.describe()) + ")"
+                    + (rejected + again.size() > 1 ? "; " + (rejected + again.size() - 1) + " more documents not written" : "")));
         }
         metrics.written(written);
         if (!again.isEmpty() && retry == maxRetries) {

@@ -52,7 +52,7 @@ public final class LocalElasticsearch implements AutoCloseable {
     private static final String DISTRIBUTION_DIR = "target/elasticsearch-" + VERSION;
     private static final Duration STARTUP_DEADLINE = Duration.ofSeconds(90);
     private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(30);
-    private static final int LOG_TAIL_LINES = 4;
+    private static final int LOG_TAIL_LINES = 3;
 
     private final Process process;
     private final Path workDir;
@@ -343,24 +343,35 @@ public final class LocalElasticsearch implements AutoCloseable {
                 + STARTUP_DEADLINE.toSeconds() + " s; " + logTail());
     }
 
-    /** The last lines of the server's console output, joined into one line for an error message. */
+    /**
+     * The first error the server logged (the cause, e.g. a port already bound) and its last lines, joined into one
+     * line for an error message: the work directory with the full log is removed when the start fails.
+     */
     private String logTail() {
+        List<String> lines;
         try {
-            List<String> lines = Files.readAllLines(consoleLog, StandardCharsets.UTF_8).stream()
-                    .filter(l -> !l.isBlank())
+            lines = Files.readAllLines(consoleLog, StandardCharsets.UTF_8).stream()
+                    .map(String::strip)
+                    .filter(l -> !l.isEmpty() && !l.startsWith("at ") && !l.startsWith("..."))
                     .toList();
-            if (lines.isEmpty()) {
-                return "its log " + consoleLog + " is empty";
-            }
-            List<String> tail = lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size());
-            String joined = String.join(" | ", tail.stream().map(String::strip).toList());
-            if (joined.length() > 1500) {
-                joined = "..." + joined.substring(joined.length() - 1500);
-            }
-            return "log tail (" + consoleLog + "): " + joined;
         } catch (IOException e) {
-            return "its log " + consoleLog + " could not be read: " + e.getMessage();
+            return "its console log could not be read: " + e.getMessage();
         }
+        if (lines.isEmpty()) {
+            return "it logged nothing";
+        }
+        StringBuilder out = new StringBuilder();
+        lines.stream()
+                .filter(l -> l.contains("][ERROR") || l.contains("][FATAL") || l.contains("Exception"))
+                .findFirst()
+                .ifPresent(first -> out.append("first error: ").append(clip(first, 600)).append("; "));
+        List<String> tail = lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size());
+        out.append("log tail: ").append(clip(String.join(" | ", tail), 1200));
+        return out.toString();
+    }
+
+    private static String clip(String text, int max) {
+        return text.length() <= max ? text : text.substring(0, max) + "...";
     }
 
     private static boolean isRoot() {
