@@ -269,6 +269,7 @@ public final class LocalElasticsearch implements AutoCloseable {
             env.put("ES_TMPDIR", work.resolve("tmp").toString());
             env.put("ES_PATH_CONF", config.toString());
             env.put("ES_JAVA_OPTS", "-Xms512m -Xmx512m");
+            // Elasticsearch only honours ES_JAVA_HOME and warns about a JAVA_HOME it ignores.
             env.remove("JAVA_HOME");
             Path console = work.resolve("console.log");
             pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(console.toFile()));
