@@ -33,8 +33,10 @@ import java.util.Map;
  * included) and the findings about them, with their case ids.
  *
  * <p>Emission is on event time: a changed record is emitted when the watermark reaches the next multiple
- * of the update interval after the change, at once when a session or grant ends (END, EXPIRED, REVOKED),
- * and again when a grant's window end passes without an end event (its residency then changes). At the end
+ * of the update interval after the change (or at any earlier timer of the same principal), at once when a
+ * session or grant ends (END, EXPIRED, REVOKED), and again when a grant's window end passes without an end
+ * event (its residency then changes). Repeated events (same record, same event id) and findings change
+ * nothing and emit nothing. Records leave in state-key order within one timer. At the end
  * of a bounded input the final watermark emits every record. Each record's state is cleared once the
  * retention horizon has passed after its latest event or finding (and after the end of its grant's window,
  * held at most {@link #MAX_WINDOW_HOLD} beyond the latest activity); an event arriving later than that

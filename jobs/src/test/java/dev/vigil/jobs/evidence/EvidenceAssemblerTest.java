@@ -264,7 +264,7 @@ class EvidenceAssemblerTest {
         List<LabelledEvent> events = new ArrayList<>(usedGrant());
         GrantRef g = grant("REQ-1", 0, 60);
         // a second session without START and a same-time pair of commands, to exercise tie-breaks
-        events.add(command("x02", 30, "S-2", "ls", IN_GRANT, g));
+        events.add(command("x02", 30, "S-2", "ls", GrantLabel.OUT_OF_SCOPE, g));
         events.add(command("x01", 30, "S-2", "pwd", IN_GRANT, g));
         EvidenceRecord reference = EvidenceAssembler.assemble("alice", fold(events, 4), at(120));
         Random random = new Random(11);
@@ -273,6 +273,7 @@ class EvidenceAssemblerTest {
             assertThat(EvidenceAssembler.assemble("alice", fold(events, 4), at(120))).isEqualTo(reference);
         }
         assertThat(reference.getSessions()).extracting(SessionSummary::getSessionId).containsExactly("S-1", "S-2");
+        assertThat(reference.getSessions().get(1).getLabel()).as("label of the earliest event, ties by id").isEqualTo(IN_GRANT);
     }
 
     @Test
