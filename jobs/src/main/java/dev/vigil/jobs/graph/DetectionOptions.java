@@ -31,6 +31,9 @@ public class DetectionOptions implements Serializable {
     /** How long an evidence record is kept in state after its last event (default 24 h of event time). */
     public Duration evidenceRetention = Duration.ofHours(24);
 
+    /** Acts listed in one evidence record; more are counted in {@code behaviour_dropped} (default 500). */
+    public int maxBehaviourItems = 500;
+
     /** Records larger than this many bytes are dead-lettered as oversize (default 256 KiB). */
     public int maxRecordBytes = 256 * 1024;
 
@@ -65,6 +68,7 @@ public class DetectionOptions implements Serializable {
                     case "case-idle-horizon" -> o.caseIdleHorizon = Duration.parse(v);
                     case "evidence-update-interval" -> o.evidenceUpdateInterval = Duration.parse(v);
                     case "evidence-retention" -> o.evidenceRetention = Duration.parse(v);
+                    case "max-behaviour-items" -> o.maxBehaviourItems = Integer.parseInt(v);
                     case "max-record-bytes" -> o.maxRecordBytes = Integer.parseInt(v);
                     case "max-future-skew" -> o.maxFutureSkew = Duration.parse(v);
                     case "max-command-length" -> o.maxCommandLength = Integer.parseInt(v);
