@@ -45,7 +45,9 @@ public class GrantContextFunction extends KeyedProcessFunction<String, Privilege
     static final String CLEANUP_STATE = "grant-cleanup-at";
 
     private final Duration retention;
+    private final long retentionMillis;
 
+    private transient boolean copyBeforeBuffering;
     private transient ValueState<GrantBook> book;
     private transient MapState<Long, List<PrivilegedEvent>> waiting;
     private transient ValueState<Long> cleanupAt;
@@ -57,6 +59,7 @@ public class GrantContextFunction extends KeyedProcessFunction<String, Privilege
             throw new IllegalArgumentException("grant retention must be a positive duration, got " + retention);
         }
         this.retention = retention;
+        this.retentionMillis = retention.toMillis();
     }
 
     @Override
@@ -66,6 +69,9 @@ public class GrantContextFunction extends KeyedProcessFunction<String, Privilege
                 Types.LONG, Types.LIST(new AvroTypeInfo<>(PrivilegedEvent.class))));
         cleanupAt = getRuntimeContext().getState(new ValueStateDescriptor<>(CLEANUP_STATE, Types.LONG));
         lateEvents = getRuntimeContext().getMetricGroup().counter("lateEvents");
+        // With object reuse the runtime refills the input object after this call, and the heap backend keeps
+        // the reference we buffer: keep a copy then.
+        copyBeforeBuffering = getRuntimeContext().isObjectReuseEnabled();
     }
 
     @Override
@@ -78,7 +84,7 @@ public class GrantContextFunction extends KeyedProcessFunction<String, Privilege
             labelled.setLate(true);
             ctx.output(LATE, labelled);
             lateEvents.inc();
-            keep(current, timers);
+            keep(current, timers, time);
             return;
         }
         List<PrivilegedEvent> atTime = waiting.get(time);
@@ -86,7 +92,7 @@ public class GrantContextFunction extends KeyedProcessFunction<String, Privilege
             atTime = new ArrayList<>(1);
             timers.registerEventTimeTimer(time);
         }
-        atTime.add(event);
+        atTime.add(copyBeforeBuffering ? PrivilegedEvent.newBuilder(event).build() : event);
         waiting.put(time, atTime);
     }
 
@@ -113,18 +119,18 @@ public class GrantContextFunction extends KeyedProcessFunction<String, Privilege
             current.cleanup(timestamp);
             cleanupAt.clear();
         }
-        keep(current, ctx.timerService());
+        keep(current, ctx.timerService(), timestamp);
     }
 
     /** Stores the book, or drops all of it once it remembers nothing, so an idle principal costs no state. */
-    private void keep(GrantBook current, TimerService timers) throws Exception {
+    private void keep(GrantBook current, TimerService timers, long appliedAt) throws Exception {
         if (current.isEmpty()) {
             book.clear();
             cleanupAt.clear();
             return;
         }
         book.update(current);
-        scheduleCleanup(current, timers);
+        scheduleCleanup(current, timers, appliedAt);
     }
 
     private GrantBook currentBook() throws Exception {
@@ -137,12 +143,18 @@ public class GrantContextFunction extends KeyedProcessFunction<String, Privilege
      * share its timestamp with waiting events); a timer that fires early merely cleans what is due and sets
      * the next one.
      */
-    private void scheduleCleanup(GrantBook current, TimerService timers) throws Exception {
+    private void scheduleCleanup(GrantBook current, TimerService timers, long appliedAt) throws Exception {
+        Long scheduled = cleanupAt.value();
+        // Whatever events at appliedAt touched is remembered until at least appliedAt + retention, so a
+        // timer due by then already comes first; this spares scanning the book on nearly every event.
+        long horizon = appliedAt > Long.MAX_VALUE - retentionMillis ? Long.MAX_VALUE : appliedAt + retentionMillis;
+        if (scheduled != null && scheduled <= horizon) {
+            return;
+        }
         long next = current.nextCleanupTime();
         if (next == Long.MAX_VALUE) {
             return;
         }
-        Long scheduled = cleanupAt.value();
         if (scheduled == null || next < scheduled) {
             timers.registerEventTimeTimer(next);
             cleanupAt.update(next);

@@ -291,6 +291,27 @@ class GrantContextFunctionTest {
     }
 
     @Test
+    void bufferedEventsAreNotChangedWhenTheRuntimeReusesInputObjects() throws Exception {
+        try (var harness = unopenedHarness()) {
+            harness.getExecutionConfig().enableObjectReuse();
+            harness.open();
+            harness.processElement(alice.requested("r1", sec(0), "REQ-1", "db-*"), sec(0));
+            harness.processElement(alice.activated("a1", sec(10), "REQ-1", sec(10), sec(100)), sec(10));
+            PrivilegedEvent reused = alice.start("s1", sec(20), "S1", "db-01");
+            harness.processElement(reused, sec(20));
+            // The runtime deserializes the next record into the same object.
+            reused.setEventId("s2");
+            reused.setTarget("web-01");
+            reused.setEventTime(sec(25));
+            harness.processElement(reused, sec(25));
+            harness.processWatermark(sec(30));
+
+            assertThat(summaries(harness.extractOutputValues())).containsExactly(
+                    "r1:-:REQ-1", "a1:-:REQ-1", "s1:IN_GRANT:REQ-1", "s2:OUT_OF_SCOPE:REQ-1");
+        }
+    }
+
+    @Test
     void retentionMustBePositive() {
         assertThatThrownBy(() -> new GrantContextFunction(Duration.ofSeconds(-1)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("retention");
