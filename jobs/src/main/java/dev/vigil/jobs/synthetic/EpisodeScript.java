@@ -117,13 +117,17 @@ final class EpisodeScript {
     }
 
     Episode build(Scenario scenario, String variant, String requestId, String sessionId) {
-        // Stable sort by time: events at the same instant keep the order the scenario wrote them in.
-        Integer[] order = new Integer[size];
+        // Stable insertion sort by time: scripts are written nearly in order, so this is close to linear, and
+        // events at the same instant keep the order the scenario wrote them in.
+        int[] order = new int[size];
         for (int i = 0; i < size; i++) {
-            order[i] = i;
+            int j = i;
+            while (j > 0 && times[order[j - 1]] > times[i]) {
+                order[j] = order[j - 1];
+                j--;
+            }
+            order[j] = i;
         }
-        long[] t = times;
-        Arrays.sort(order, (a, b) -> Long.compare(t[a], t[b]));
         long[] sTimes = new long[size];
         byte[] sOps = new byte[size];
         Object[] sRefs = new Object[size];

@@ -6,33 +6,30 @@ package dev.vigil.jobs.synthetic;
  */
 public enum Scenario {
     /** A person requests, gets approved, activates and uses a grant inside its window and scope. */
-    NORMAL_WORK(null, PrincipalKindFilter.HUMAN),
+    NORMAL_WORK(null, false),
     /** A service account runs scheduled non-interactive jobs under its standing automation grant. */
-    SCHEDULED_AUTOMATION(null, PrincipalKindFilter.SERVICE),
-    UNGRANTED_SESSION("PUM-001", PrincipalKindFilter.HUMAN),
-    ACTIVITY_AFTER_EXPIRY("PUM-002", PrincipalKindFilter.HUMAN),
-    OUT_OF_SCOPE_TARGET("PUM-003", PrincipalKindFilter.HUMAN),
-    SELF_APPROVAL("PUM-004", PrincipalKindFilter.HUMAN),
-    BREAK_GLASS("PUM-005", PrincipalKindFilter.HUMAN),
-    UNUSED_GRANT("PUM-006", PrincipalKindFilter.HUMAN),
-    SECRET_OUTSIDE_SESSION("PUM-007", PrincipalKindFilter.HUMAN),
-    SERVICE_INTERACTIVE("PUM-008", PrincipalKindFilter.SERVICE),
-    RISKY_COMMAND("PUM-009", PrincipalKindFilter.HUMAN),
-    SECRET_BURST("PUM-010", PrincipalKindFilter.HUMAN),
-    LONG_GRANT("PUM-011", PrincipalKindFilter.HUMAN),
-    UNRECORDED_SESSION("PUM-012", PrincipalKindFilter.HUMAN),
-    CHECKOUT_NOT_RETURNED("PUM-013", PrincipalKindFilter.HUMAN),
-    BEHAVIOUR_ANOMALY("PUM-100", PrincipalKindFilter.HUMAN);
-
-    /** Which kind of principal acts in the scenario. */
-    enum PrincipalKindFilter { HUMAN, SERVICE }
+    SCHEDULED_AUTOMATION(null, true),
+    UNGRANTED_SESSION("PUM-001", false),
+    ACTIVITY_AFTER_EXPIRY("PUM-002", false),
+    OUT_OF_SCOPE_TARGET("PUM-003", false),
+    SELF_APPROVAL("PUM-004", false),
+    BREAK_GLASS("PUM-005", false),
+    UNUSED_GRANT("PUM-006", false),
+    SECRET_OUTSIDE_SESSION("PUM-007", false),
+    SERVICE_INTERACTIVE("PUM-008", true),
+    RISKY_COMMAND("PUM-009", false),
+    SECRET_BURST("PUM-010", false),
+    LONG_GRANT("PUM-011", false),
+    UNRECORDED_SESSION("PUM-012", false),
+    CHECKOUT_NOT_RETURNED("PUM-013", false),
+    BEHAVIOUR_ANOMALY("PUM-100", false);
 
     private final String ruleId;
-    private final PrincipalKindFilter actor;
+    private final boolean byService;
 
-    Scenario(String ruleId, PrincipalKindFilter actor) {
+    Scenario(String ruleId, boolean byService) {
         this.ruleId = ruleId;
-        this.actor = actor;
+        this.byService = byService;
     }
 
     /** The detection the scenario must raise, or null for normal traffic, which must raise none. */
@@ -46,6 +43,6 @@ public enum Scenario {
 
     /** Whether a service account (rather than a person) plays the scenario. */
     public boolean actedByService() {
-        return actor == PrincipalKindFilter.SERVICE;
+        return byService;
     }
 }

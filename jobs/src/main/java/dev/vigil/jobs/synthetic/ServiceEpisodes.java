@@ -36,7 +36,7 @@ final class ServiceEpisodes {
         GrantPlan g = automationGrant(me, slotIndex / SLOTS_PER_PERIOD, grantSlot,
                 slot + (SLOTS_PER_PERIOD - slotIndex % SLOTS_PER_PERIOD) * SLOT);
         if (slot == grantSlot) {
-            s.grantStep(slot, Episode.REQUESTED, g);
+            s.grantStep(slot + s.between(0, 30 * SECOND), Episode.REQUESTED, g);
             s.grantStep(g.windowStart, Episode.APPROVED, g);
         }
         boolean attack = scenario == Scenario.SERVICE_INTERACTIVE;

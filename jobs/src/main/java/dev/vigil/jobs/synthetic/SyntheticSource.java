@@ -26,7 +26,8 @@ public final class SyntheticSource {
     }
 
     /**
-     * @param count events in total, at least 1
+     * @param count events in total, at least 1 and at most 2^40 - 1 per partition (for a demo that should run for
+     *     ever, 10^12 is plenty)
      * @param format {@value #CANONICAL} or {@value #AVRO}
      * @param eventsPerSecond cap on the total rate across readers; 0 or less for none
      */

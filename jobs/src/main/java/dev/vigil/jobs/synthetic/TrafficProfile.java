@@ -12,10 +12,10 @@ import java.util.Objects;
  * The shape of the synthetic PAM/PIM traffic: who acts, on what, from when, and how much of it is an attack. One
  * profile and one seed fix the traffic completely; the demo, the benchmark and the tests differ only in these.
  *
- * <p>Event time runs from {@link #start()} at roughly {@code 50 * humans + 120 * services} events per day of event
- * time (each human works two episodes a day, each service runs every one to three hours around the clock). A
- * producer that emits faster than that runs ahead of the wall clock; give it more principals to keep event time
- * near "now".
+ * <p>Event time runs from {@link #start()} at about {@link #approxEventsPerDay()} events per day (each person works
+ * two episodes a day, each service runs every one to three hours around the clock). A producer that emits faster
+ * than that runs ahead of the wall clock, and events more than a day ahead of it are refused as absurd; give it
+ * more principals, or a rate limit, to keep event time near "now".
  */
 public final class TrafficProfile implements Serializable {
     @Serial
@@ -78,6 +78,11 @@ public final class TrafficProfile implements Serializable {
                 .hostRole(hostRole).databaseRole(databaseRole).clusterRole(clusterRole)
                 .breakGlassRole(breakGlassRole).automationRole(automationRole)
                 .secretStore(secretStore).credentialSafe(credentialSafe);
+    }
+
+    /** Roughly how many events a day of event time holds: about 50 per person and 85 per service account. */
+    public long approxEventsPerDay() {
+        return 50L * humans + 85L * services;
     }
 
     public int humans() {

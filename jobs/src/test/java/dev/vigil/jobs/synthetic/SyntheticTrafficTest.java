@@ -194,6 +194,24 @@ class SyntheticTrafficTest {
     }
 
     @Test
+    void eventTimeAdvancesAtAboutTheAdvertisedPace() {
+        TrafficProfile p = PROFILE.toBuilder().humans(300).services(80).build();
+        SyntheticTraffic t = new SyntheticTraffic(2, p, 0, 1).withoutTruth();
+        long day = 86_400_000L;
+        long from = p.startMillis() + day;
+        long to = from + 7 * day;
+        long inside = 0;
+        long time;
+        do {
+            time = t.next().getEventTime();
+            if (time >= from && time < to) {
+                inside++;
+            }
+        } while (time < to + day);
+        assertThat(inside / 7.0).isBetween(0.8 * p.approxEventsPerDay(), 1.2 * p.approxEventsPerDay());
+    }
+
+    @Test
     void generatesMillionsOfEventsPerSecond() {
         TrafficProfile p = PROFILE.toBuilder().humans(2000).services(500).build();
         for (int round = 0; round < 3; round++) {
