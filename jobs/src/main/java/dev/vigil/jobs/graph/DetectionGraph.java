@@ -57,9 +57,12 @@ public final class DetectionGraph {
         // The grant context already partitions by principal; the rules reuse that partitioning without a shuffle.
         KeyedStream<LabelledEvent, String> byPrincipal =
                 DataStreamUtils.reinterpretAsKeyedStream(labelled, DetectionGraph::principalOfLabelled);
-        SingleOutputStreamOperator<Finding> findings = byPrincipal
+        SingleOutputStreamOperator<Finding> ruleFindings = byPrincipal
                 .transform("rules " + pack.version(), TypeInformation.of(Finding.class), new RuleOperator(pack))
                 .uid("rules");
+        parallelism(ruleFindings, options);
+        SingleOutputStreamOperator<Finding> findings = ruleFindings.map(new FindingTally())
+                .name("count findings").uid("finding-tally");
         parallelism(findings, options);
 
         SingleOutputStreamOperator<PumCase> cases = findings

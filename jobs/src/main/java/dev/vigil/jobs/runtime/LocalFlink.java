@@ -14,7 +14,12 @@ public final class LocalFlink {
      * @param webUiPort the Flink web UI's port, or -1 for none
      */
     public static StreamExecutionEnvironment environment(int parallelism, int webUiPort) {
-        Configuration conf = new Configuration();
+        return environment(parallelism, webUiPort, new Configuration());
+    }
+
+    /** As {@link #environment(int, int)}, with extra settings such as checkpointing. */
+    public static StreamExecutionEnvironment environment(int parallelism, int webUiPort, Configuration extra) {
+        Configuration conf = new Configuration(extra);
         conf.set(TaskManagerOptions.NUM_TASK_SLOTS, Math.max(1, parallelism));
         StreamExecutionEnvironment env;
         if (webUiPort >= 0) {
