@@ -1,6 +1,7 @@
 package dev.vigil.jobs.graph;
 
 import dev.vigil.connectors.RawRecord;
+import dev.vigil.event.DeadLetter;
 import dev.vigil.event.LabelledEvent;
 import dev.vigil.event.PrivilegedEvent;
 import dev.vigil.jobs.cases.CaseBuilderFunction;
@@ -70,12 +71,14 @@ public final class DetectionGraph {
         SingleOutputStreamOperator<EvidenceRecord> evidence = labelled.union(late)
                 .connect(findings)
                 .keyBy(DetectionGraph::principalOfLabelled, (Finding f) -> f.getPrincipal().getId())
-                .process(new EvidenceBuilderFunction(options.evidenceUpdateInterval, options.evidenceRetention))
+                .process(new EvidenceBuilderFunction(
+                        options.evidenceUpdateInterval, options.evidenceRetention, options.maxBehaviourItems))
                 .name("evidence builder").uid("evidence-builder");
         parallelism(evidence, options);
 
-        return new DetectionStreams(labelled, late, findings, cases, evidence,
-                events.getSideOutput(EventParser.DEAD_LETTERS));
+        DataStream<DeadLetter> deadLetters = events.getSideOutput(EventParser.DEAD_LETTERS)
+                .union(evidence.getSideOutput(EvidenceBuilderFunction.UNPLACED));
+        return new DetectionStreams(labelled, late, findings, cases, evidence, deadLetters);
     }
 
     static String principalOf(PrivilegedEvent e) {

@@ -31,6 +31,9 @@ public class DetectionOptions implements Serializable {
     /** How long an evidence record is kept in state after its last event (default 24 h of event time). */
     public Duration evidenceRetention = Duration.ofHours(24);
 
+    /** Acts listed in one evidence record; more are counted in {@code behaviour_dropped} (default 500). */
+    public int maxBehaviourItems = 500;
+
     /** Records larger than this many bytes are dead-lettered as oversize (default 256 KiB). */
     public int maxRecordBytes = 256 * 1024;
 
@@ -42,6 +45,43 @@ public class DetectionOptions implements Serializable {
 
     /** Operator parallelism; 0 keeps the environment's default. */
     public int parallelism = 0;
+
+    /**
+     * Reads {@code detection.*} properties (kebab-case names of the fields above; durations ISO-8601 such as
+     * {@code PT2M}, or {@code none} for out-of-orderness). Unknown keys are refused so a typo does not pass.
+     *
+     * @throws IllegalArgumentException with a one-line reason naming the key
+     */
+    public static DetectionOptions fromProperties(java.util.Map<String, String> properties) {
+        DetectionOptions o = new DetectionOptions();
+        for (java.util.Map.Entry<String, String> e : properties.entrySet()) {
+            if (!e.getKey().startsWith("detection.")) {
+                continue;
+            }
+            String key = e.getKey().substring("detection.".length());
+            String v = e.getValue().trim();
+            try {
+                switch (key) {
+                    case "out-of-orderness" -> o.outOfOrderness = v.equalsIgnoreCase("none") ? null : Duration.parse(v);
+                    case "source-idleness" -> o.sourceIdleness = Duration.parse(v);
+                    case "grant-retention" -> o.grantRetention = Duration.parse(v);
+                    case "case-idle-horizon" -> o.caseIdleHorizon = Duration.parse(v);
+                    case "evidence-update-interval" -> o.evidenceUpdateInterval = Duration.parse(v);
+                    case "evidence-retention" -> o.evidenceRetention = Duration.parse(v);
+                    case "max-behaviour-items" -> o.maxBehaviourItems = Integer.parseInt(v);
+                    case "max-record-bytes" -> o.maxRecordBytes = Integer.parseInt(v);
+                    case "max-future-skew" -> o.maxFutureSkew = Duration.parse(v);
+                    case "max-command-length" -> o.maxCommandLength = Integer.parseInt(v);
+                    case "parallelism" -> o.parallelism = Integer.parseInt(v);
+                    default -> throw new IllegalArgumentException("unknown detection option '" + e.getKey() + "'");
+                }
+            } catch (java.time.format.DateTimeParseException | NumberFormatException ex) {
+                throw new IllegalArgumentException(e.getKey() + ": '" + v + "' is not a valid "
+                        + (ex instanceof NumberFormatException ? "number" : "ISO-8601 duration (e.g. PT2M)"));
+            }
+        }
+        return o;
+    }
 
     public static DetectionOptions defaults() {
         return new DetectionOptions();
