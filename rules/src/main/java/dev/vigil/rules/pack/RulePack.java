@@ -63,6 +63,11 @@ public final class RulePack implements Serializable {
         return fromClasspath(RulePack.class.getClassLoader());
     }
 
+    /** The built-in pack with a user's rules added, what {@code --rules DIR} runs: {@code builtIn().merge(load(dir))}. */
+    public static RulePack builtInWith(Path dir) {
+        return builtIn().merge(load(dir));
+    }
+
     static RulePack fromClasspath(ClassLoader loader) {
         String marker = CLASSPATH_ROOT + "/" + MARKER_FILE;
         URL url = loader.getResource(marker);

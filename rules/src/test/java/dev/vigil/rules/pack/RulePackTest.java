@@ -87,6 +87,7 @@ class RulePackTest {
         assertThat(merged.rule("PUM-001").orElseThrow().metadata().name()).endsWith("(site copy)");
         assertThat(merged.rule("PUM-002").orElseThrow().location()).isEqualTo("classpath:vigil/pack/PUM-002");
         assertThat(merged.version()).isNotEqualTo(builtIn.version());
+        assertThat(RulePack.builtInWith(Path.of("src/test/resources/packs/user")).version()).isEqualTo(merged.version());
     }
 
     @Test
