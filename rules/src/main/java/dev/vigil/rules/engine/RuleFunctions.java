@@ -1,0 +1,49 @@
+package dev.vigil.rules.engine;
+
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Functions EPL can call by name to build an explanation an analyst can read: {@code iso(event_time)},
+ * {@code duration(event_time - grant_ended_at)}, {@code joined(grant_scope)}. Each takes nulls, because EPL
+ * string concatenation with a null yields null and would blank the whole sentence.
+ */
+public final class RuleFunctions {
+    /** The names EPL uses, each a public static method here. */
+    public static final List<String> NAMES = List.of("iso", "duration", "joined");
+
+    private RuleFunctions() {}
+
+    /** Epoch milliseconds as ISO-8601 UTC ({@code 2026-01-05T10:07:00Z}); "an unknown time" for null. */
+    public static String iso(Long epochMillis) {
+        return epochMillis == null ? "an unknown time" : Instant.ofEpochMilli(epochMillis).toString();
+    }
+
+    /** Milliseconds as a short human span: {@code 45s}, {@code 7m 5s}, {@code 2h 10m}, {@code 3d 4h}. */
+    public static String duration(Long millis) {
+        if (millis == null) {
+            return "an unknown time";
+        }
+        long ms = Math.abs(millis);
+        String sign = millis < 0 ? "-" : "";
+        long s = ms / 1000;
+        if (s < 60) {
+            return sign + (s == 0 && ms > 0 ? ms + "ms" : s + "s");
+        }
+        long m = s / 60;
+        if (m < 60) {
+            return sign + m + "m" + (s % 60 == 0 ? "" : " " + s % 60 + "s");
+        }
+        long h = m / 60;
+        if (h < 24) {
+            return sign + h + "h" + (m % 60 == 0 ? "" : " " + m % 60 + "m");
+        }
+        return sign + h / 24 + "d" + (h % 24 == 0 ? "" : " " + h % 24 + "h");
+    }
+
+    /** A list as {@code a, b, c}; "none" for null or empty. */
+    public static String joined(String[] values) {
+        return values == null || values.length == 0 ? "none" : String.join(", ", Arrays.asList(values));
+    }
+}
