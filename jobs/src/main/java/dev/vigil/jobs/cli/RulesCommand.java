@@ -1,0 +1,113 @@
+package dev.vigil.jobs.cli;
+
+import dev.vigil.rules.pack.RulePack;
+import dev.vigil.rules.pack.RulePackException;
+import dev.vigil.rules.pack.RuleProblem;
+import dev.vigil.rules.test.FixtureOutcome;
+import dev.vigil.rules.test.FixtureReport;
+import dev.vigil.rules.test.FixtureRunner;
+import dev.vigil.rules.test.RulePackValidator;
+import dev.vigil.rules.test.RuleReport;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "rules", mixinStandardHelpOptions = true,
+        description = "Test and validate detection rules, without Flink, in seconds.",
+        subcommands = {RulesCommand.Test.class, RulesCommand.Validate.class})
+final class RulesCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** The built-in pack, or the rules in DIR alone. */
+    static RulePack pack(Path dir) {
+        if (dir == null) {
+            return RulePack.builtIn();
+        }
+        if (!Files.isDirectory(dir)) {
+            throw new UserError("rules directory not found: " + dir);
+        }
+        return RulePack.load(dir);
+    }
+
+    @Command(name = "test", mixinStandardHelpOptions = true,
+            description = "Run every fixture of the built-in pack, or of the rules in DIR: a line per rule and a total.")
+    static final class Test implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(arity = "0..1", paramLabel = "DIR", description = "A directory of rules (default: the built-in pack).")
+        Path dir;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            FixtureReport report;
+            long start = System.nanoTime();
+            try {
+                report = FixtureRunner.run(pack(dir));
+            } catch (RulePackException e) {
+                return printProblems(spec, e.problems());
+            }
+            for (RuleReport rule : report.rules()) {
+                out.printf("%-8s %s  %d/%d fixtures%n", rule.ok() ? "ok" : "FAILED", rule.ruleId(), rule.passed(),
+                        rule.fixtures().size());
+                for (FixtureOutcome f : rule.fixtures()) {
+                    for (String failure : f.failures()) {
+                        out.printf("           %s: %s%n", f.fixture(), failure);
+                    }
+                }
+            }
+            out.printf("%s in %.1f s%n", report.summary(), (System.nanoTime() - start) / 1e9);
+            out.printf("%d passed, %d failed%n", report.passed(), report.failed());
+            out.flush();
+            return report.ok() ? 0 : 1;
+        }
+    }
+
+    @Command(name = "validate", mixinStandardHelpOptions = true,
+            description = "Compile every rule and check the pack as data: ids, metadata, severity against score, fixtures, parameters.")
+    static final class Validate implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(arity = "0..1", paramLabel = "DIR", description = "A directory of rules (default: the built-in pack).")
+        Path dir;
+
+        @Override
+        public Integer call() {
+            RulePack pack;
+            try {
+                pack = pack(dir);
+            } catch (RulePackException e) {
+                return printProblems(spec, e.problems());
+            }
+            List<RuleProblem> problems = RulePackValidator.validate(pack);
+            if (!problems.isEmpty()) {
+                return printProblems(spec, problems);
+            }
+            spec.commandLine().getOut().printf("ok: %d rules valid (pack %s)%n", pack.rules().size(), pack.version());
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
+    }
+
+    private static int printProblems(CommandSpec spec, List<RuleProblem> problems) {
+        PrintWriter err = spec.commandLine().getErr();
+        problems.forEach(p -> err.println(p));
+        err.printf("%d problem%s%n", problems.size(), problems.size() == 1 ? "" : "s");
+        err.flush();
+        return 1;
+    }
+}
