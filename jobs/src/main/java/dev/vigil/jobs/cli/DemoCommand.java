@@ -26,7 +26,10 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.apache.flink.api.common.JobStatus;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -136,20 +139,32 @@ final class DemoCommand implements Callable<Integer> {
 
     /** Prints the job's progress every two seconds until it finishes; returns its final accumulators. */
     private Map<String, Object> follow(JobClient job, PrintWriter out) throws Exception {
+        // The embedded cluster shuts down with the job, so completion is read from the result, not the status.
+        CompletableFuture<JobExecutionResult> result = job.getJobExecutionResult();
         while (true) {
-            JobStatus status = job.getJobStatus().get(10, TimeUnit.SECONDS);
-            if (status.isGloballyTerminalState()) {
-                if (status != JobStatus.FINISHED) {
-                    job.getJobExecutionResult().get(); // surfaces the failure cause
-                    throw new UserError("the demo job ended " + status);
+            try {
+                return result.get(2, TimeUnit.SECONDS).getAllAccumulatorResults();
+            } catch (TimeoutException stillRunning) {
+                try {
+                    Map<String, Object> acc = job.getAccumulators().get(5, TimeUnit.SECONDS);
+                    say(out, "processing     %,d events, %,d dead letters, %,d findings", num(acc, EventParser.EVENTS),
+                            num(acc, EventParser.DEAD),
+                            FindingTally.fromAccumulators(acc).values().stream().mapToLong(Long::longValue).sum());
+                } catch (ExecutionException | TimeoutException finishing) {
+                    // The job is finishing between two polls; its result comes next.
                 }
-                return job.getJobExecutionResult().get().getAllAccumulatorResults();
+            } catch (ExecutionException failed) {
+                throw new UserError("the demo job failed: " + VigilCli.oneLine(rootCause(failed)), failed);
             }
-            Map<String, Object> acc = job.getAccumulators().get(10, TimeUnit.SECONDS);
-            say(out, "processing     %,d events, %,d dead letters, %,d findings", num(acc, EventParser.EVENTS),
-                    num(acc, EventParser.DEAD), FindingTally.fromAccumulators(acc).values().stream().mapToLong(Long::longValue).sum());
-            Thread.sleep(2000);
         }
+    }
+
+    private static Throwable rootCause(Throwable t) {
+        Throwable c = t;
+        while (c.getCause() != null && c.getCause() != c) {
+            c = c.getCause();
+        }
+        return c;
     }
 
     private void printSummary(PrintWriter out, Map<String, Object> acc, List<ScenarioTruth> truth, IndexReport report,
