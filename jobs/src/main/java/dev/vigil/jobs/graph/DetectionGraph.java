@@ -58,7 +58,7 @@ public final class DetectionGraph {
         KeyedStream<LabelledEvent, String> byPrincipal =
                 DataStreamUtils.reinterpretAsKeyedStream(labelled, DetectionGraph::principalOfLabelled);
         SingleOutputStreamOperator<Finding> ruleFindings = byPrincipal
-                .transform("rules " + pack.version(), TypeInformation.of(Finding.class), new RuleOperator(pack))
+                .transform("rules " + pack.version(), TypeInformation.of(Finding.class), new RuleOperator(pack, RuleOperator.DEFAULT_TIMING_SAMPLE_EVERY, options.maxReplayEvents))
                 .uid("rules");
         parallelism(ruleFindings, options);
         SingleOutputStreamOperator<Finding> findings = ruleFindings.map(new FindingTally())

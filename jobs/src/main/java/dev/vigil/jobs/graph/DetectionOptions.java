@@ -1,5 +1,6 @@
 package dev.vigil.jobs.graph;
 
+import dev.vigil.jobs.rules.RuleOperator;
 import java.io.Serializable;
 import java.time.Duration;
 
@@ -33,6 +34,13 @@ public class DetectionOptions implements Serializable {
 
     /** Acts listed in one evidence record; more are counted in {@code behaviour_dropped} (default 500). */
     public int maxBehaviourItems = 500;
+
+    /**
+     * Recent events kept per principal so that rule state can be rebuilt after a restore (default 1000); events
+     * older than the pack's longest rule horizon are dropped anyway. A principal busier than this within the
+     * horizon has only its latest events replayed.
+     */
+    public int maxReplayEvents = RuleOperator.DEFAULT_MAX_REPLAY_EVENTS;
 
     /** Records larger than this many bytes are dead-lettered as oversize (default 256 KiB). */
     public int maxRecordBytes = 256 * 1024;
@@ -69,6 +77,7 @@ public class DetectionOptions implements Serializable {
                     case "evidence-update-interval" -> o.evidenceUpdateInterval = Duration.parse(v);
                     case "evidence-retention" -> o.evidenceRetention = Duration.parse(v);
                     case "max-behaviour-items" -> o.maxBehaviourItems = Integer.parseInt(v);
+                    case "max-replay-events" -> o.maxReplayEvents = Integer.parseInt(v);
                     case "max-record-bytes" -> o.maxRecordBytes = Integer.parseInt(v);
                     case "max-future-skew" -> o.maxFutureSkew = Duration.parse(v);
                     case "max-command-length" -> o.maxCommandLength = Integer.parseInt(v);
