@@ -16,6 +16,7 @@ import dev.vigil.output.PumCase;
 import dev.vigil.rules.pack.RulePack;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
@@ -34,14 +35,26 @@ public final class StreamingJob {
     private StreamingJob() {}
 
     public static DetectionStreams define(StreamExecutionEnvironment env, Settings s) {
-        DataStream<RawRecord> raw = env.fromSource(
+        return define(source(env, s), s);
+    }
+
+    /** The canonical events topic as raw records, each with its topic, partition and offset for dead letters. */
+    public static DataStream<RawRecord> source(StreamExecutionEnvironment env, Settings s) {
+        SingleOutputStreamOperator<RawRecord> raw = env.fromSource(
                         KafkaSources.rawEvents(s.kafka(), s.kafka().eventsTopic(), AvroNormalizer.FORMAT, s.boundedInput()),
                         WatermarkStrategy.noWatermarks(), "kafka " + s.kafka().eventsTopic())
                 .uid("kafka-source");
         if (s.detection().parallelism > 0) {
-            ((org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator<RawRecord>) raw)
-                    .setParallelism(s.detection().parallelism);
+            raw.setParallelism(s.detection().parallelism);
         }
+        return raw;
+    }
+
+    /**
+     * The detection graph and its sinks over raw records from {@link #source}; tests put their own step in
+     * between (a failure, say) and run the production job otherwise unchanged.
+     */
+    public static DetectionStreams define(DataStream<RawRecord> raw, Settings s) {
         DetectionStreams streams = DetectionGraph.build(raw, s.pack(), s.detection());
         attachSinks(streams, s.kafka(), s.elasticsearch());
         return streams;
