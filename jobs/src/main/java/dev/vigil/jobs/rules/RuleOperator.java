@@ -6,18 +6,13 @@ import dev.vigil.rules.engine.CompiledPack;
 import dev.vigil.rules.engine.RuleEngine;
 import dev.vigil.rules.engine.RuleStats;
 import dev.vigil.rules.pack.RulePack;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.TaskInfo;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
-import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Histogram;
@@ -29,7 +24,6 @@ import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.InternalTimer;
-import org.apache.flink.streaming.api.operators.InternalTimerService;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.operators.Triggerable;
 import org.apache.flink.streaming.api.watermark.Watermark;
@@ -55,16 +49,12 @@ public class RuleOperator extends AbstractStreamOperator<Finding>
     /** Recent events kept per principal for a rebuild after a restore, unless told otherwise. */
     public static final int DEFAULT_MAX_REPLAY_EVENTS = 1000;
 
-    /** State names; stable, since checkpoints and savepoints find state by them. */
-    static final String RECENT_STATE = "recent-events";
-    static final String SPAN_STATE = "recent-span";
+    /** Operator state name; stable, since checkpoints and savepoints find state by it. */
     static final String CLOCK_STATE = "engine-clock";
     private static final String TRIM_TIMERS = "recent-events-trim";
 
     private final RulePack pack;
     private final int timingSampleEvery;
-    private final long horizonMillis;
-    private final long trimSlackMillis;
     private final int maxReplayEvents;
 
     private transient RuleEngine engine;
@@ -72,11 +62,8 @@ public class RuleOperator extends AbstractStreamOperator<Finding>
     private transient Histogram evaluationNanos;
     private transient Counter replayedEvents;
     private transient boolean copyBeforeKeeping;
-    private transient ListStateDescriptor<LabelledEvent> recentDescriptor;
-    private transient ListState<LabelledEvent> recent;
-    private transient ValueState<RecentSpan> span;
+    private transient RecentEvents recent;
     private transient ListState<EngineClock> clockState;
-    private transient InternalTimerService<VoidNamespace> trimTimers;
     /** The engine clock to rebuild up to after a restore; null when the task starts afresh. */
     private transient Long restoredClock;
 
@@ -100,19 +87,13 @@ public class RuleOperator extends AbstractStreamOperator<Finding>
         }
         this.pack = pack;
         this.timingSampleEvery = timingSampleEvery;
-        this.horizonMillis = pack.longestHorizon().toMillis();
-        // Trimming rewrites a principal's list: doing it only once the oldest event is this much past the horizon
-        // makes its cost per event small, for a little more state.
-        this.trimSlackMillis = Math.max(1000, horizonMillis / 8);
         this.maxReplayEvents = maxReplayEvents;
     }
 
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
-        recentDescriptor = new ListStateDescriptor<>(RECENT_STATE, new AvroTypeInfo<>(LabelledEvent.class));
-        recent = context.getKeyedStateStore().getListState(recentDescriptor);
-        span = context.getKeyedStateStore().getState(new ValueStateDescriptor<>(SPAN_STATE, RecentSpan.TYPE));
+        recent = new RecentEvents(pack.longestHorizon(), maxReplayEvents);
         // Union state: after a rescale every task sees every old task's clock and takes the earliest.
         clockState = context.getOperatorStateStore().getUnionListState(
                 new ListStateDescriptor<>(CLOCK_STATE, EngineClock.TYPE));
@@ -142,7 +123,7 @@ public class RuleOperator extends AbstractStreamOperator<Finding>
         // Compiled here, in the task, from the serializable sources: Esper's byte code stays in this class loader.
         engine = new RuleEngine(CompiledPack.compile(pack),
                 RuleEngine.Options.defaults().withName(name).withTimingSampleEvery(timingSampleEvery));
-        trimTimers = getInternalTimerService(TRIM_TIMERS, VoidNamespaceSerializer.INSTANCE, this);
+        recent.open(getKeyedStateStore(), getInternalTimerService(TRIM_TIMERS, VoidNamespaceSerializer.INSTANCE, this));
         // With object reuse the upstream may refill the object it handed over; the heap backend keeps references.
         copyBeforeKeeping = getExecutionConfig().isObjectReuseEnabled();
 
@@ -167,20 +148,9 @@ public class RuleOperator extends AbstractStreamOperator<Finding>
         return engine.stats().get(ruleId);
     }
 
-    /**
-     * Brings the fresh engine to where the checkpointed one stood: every principal's recent events in global
-     * event-time order (a stable sort keeps each principal's own order for equal times), then the clock.
-     */
+    /** Brings the fresh engine to where the checkpointed one stood: every principal's recent events, then the clock. */
     private void rebuild(long clock) throws Exception {
-        List<LabelledEvent> events = new ArrayList<>();
-        this.<String>getKeyedStateBackend().applyToAllKeys(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
-                recentDescriptor, (principal, state) -> {
-                    Iterable<LabelledEvent> kept = state.get();
-                    if (kept != null) {
-                        kept.forEach(events::add);
-                    }
-                });
-        events.sort(Comparator.comparingLong(e -> e.getEvent().getEventTime()));
+        List<LabelledEvent> events = recent.all(getKeyedStateBackend());
         // Findings of the replay and of the clock move were emitted before the checkpoint: drop them.
         for (LabelledEvent e : events) {
             engine.process(e);
@@ -195,73 +165,15 @@ public class RuleOperator extends AbstractStreamOperator<Finding>
         long before = engine.evaluationNanos();
         List<Finding> findings = engine.process(event);
         evaluationNanos.update(engine.evaluationNanos() - before);
-        if (horizonMillis > 0) {
-            keep(copyBeforeKeeping ? LabelledEvent.newBuilder(event).build() : event);
+        if (recent.enabled()) {
+            recent.add(copyBeforeKeeping ? LabelledEvent.newBuilder(event).build() : event, engine.currentTime());
         }
         emit(findings);
     }
 
-    /** Adds the event to its principal's recent events, trimming them by age and count as they grow. */
-    private void keep(LabelledEvent event) throws Exception {
-        long time = event.getEvent().getEventTime();
-        recent.add(event);
-        RecentSpan current = span.value();
-        if (current == null) {
-            // The one trim timer of this principal; each firing sets the next while events remain.
-            trimTimers.registerEventTimeTimer(VoidNamespace.INSTANCE, trimDue(time));
-            span.update(new RecentSpan(time, 1));
-            return;
-        }
-        current = new RecentSpan(current.oldest(), current.count() + 1);
-        if (current.count() > maxReplayEvents || time - current.oldest() > horizonMillis + trimSlackMillis) {
-            current = trim(Math.max(time, engine.currentTime()));
-        }
-        span.update(current);
-    }
-
-    /**
-     * Drops this principal's events older than the horizon before {@code now}, and its oldest ones beyond three
-     * quarters of the count limit (so the next trim by count is a quarter of the limit away).
-     *
-     * @return what remains; null when nothing does
-     */
-    private RecentSpan trim(long now) throws Exception {
-        long cutoff = now - horizonMillis;
-        List<LabelledEvent> kept = new ArrayList<>();
-        Iterable<LabelledEvent> all = recent.get();
-        if (all != null) {
-            for (LabelledEvent e : all) {
-                if (e.getEvent().getEventTime() >= cutoff) {
-                    kept.add(e);
-                }
-            }
-        }
-        int limit = Math.max(1, maxReplayEvents * 3 / 4);
-        if (kept.size() > maxReplayEvents) {
-            kept = new ArrayList<>(kept.subList(kept.size() - limit, kept.size()));
-        }
-        if (kept.isEmpty()) {
-            recent.clear();
-            return null;
-        }
-        recent.update(kept);
-        return new RecentSpan(kept.get(0).getEvent().getEventTime(), kept.size());
-    }
-
-    private long trimDue(long oldest) {
-        long due = oldest + horizonMillis + trimSlackMillis;
-        return due < oldest ? Long.MAX_VALUE : due;
-    }
-
     @Override
     public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
-        RecentSpan remaining = trim(timer.getTimestamp());
-        if (remaining == null) {
-            span.clear();
-            return;
-        }
-        span.update(remaining);
-        trimTimers.registerEventTimeTimer(VoidNamespace.INSTANCE, trimDue(remaining.oldest()));
+        recent.onTrimTimer(timer.getTimestamp());
     }
 
     @Override
@@ -315,11 +227,6 @@ public class RuleOperator extends AbstractStreamOperator<Finding>
     /** Events replayed into the engine after a restore, for tests; the {@code replayedEvents} counter. */
     long replayedEvents() {
         return replayedEvents.getCount();
-    }
-
-    /** A principal's kept events: the oldest one's event time and how many there are. */
-    public record RecentSpan(long oldest, int count) {
-        static final TypeInformation<RecentSpan> TYPE = TypeInformation.of(RecentSpan.class);
     }
 
     /** The engine clock of one task at a checkpoint, with the task's place so a same-shape restore finds its own. */

@@ -190,6 +190,25 @@ class RuleOperatorTest {
     }
 
     @Test
+    void withoutWatermarksOldEventsLeaveAsNewOnesArrive() throws Exception {
+        // A bounded replay sees no watermark before the end of input: trimming must not wait for timers.
+        OperatorSubtaskState snapshot;
+        try (var harness = open(new RuleOperator(RulePack.builtIn()), null)) {
+            emit(harness, event("g-0", "01:00:00", "gina", Action.COMMAND, "s-7", GrantLabel.IN_GRANT, null));
+            emit(harness, event("g-1", "02:00:00", "gina", Action.COMMAND, "s-7", GrantLabel.IN_GRANT, null));
+            LabelledEvent dayLater = event("g-2", "02:00:00", "gina", Action.COMMAND, "s-7", GrantLabel.IN_GRANT, null);
+            dayLater.getEvent().setEventTime(at("01:00:00") + Duration.ofHours(28).toMillis());
+            emit(harness, dayLater);
+            snapshot = harness.snapshot(1, 1);
+        }
+        RuleOperator restored = new RuleOperator(RulePack.builtIn());
+        try (var harness = open(restored, snapshot)) {
+            // Past the 24-hour horizon from the newest event: only that one remains to replay.
+            assertThat(restored.replayedEvents()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void packsWithoutHorizonKeepNothing() throws Exception {
         RulePack builtIn = RulePack.builtIn();
         RulePack instantOnly = RulePack.of("instant", builtIn.rules().stream()
@@ -204,7 +223,7 @@ class RuleOperatorTest {
 
     @Test
     void stateTypesAreSerializedAsPojosNotGenerically() {
-        assertThat(RuleOperator.RecentSpan.TYPE).isInstanceOf(PojoTypeInfo.class);
+        assertThat(RecentEvents.Span.TYPE).isInstanceOf(PojoTypeInfo.class);
         assertThat(RuleOperator.EngineClock.TYPE).isInstanceOf(PojoTypeInfo.class);
     }
 
@@ -252,8 +271,8 @@ class RuleOperatorTest {
     /** Principals holding any kept events, counted through the backend so RocksDB can answer too. */
     private static long keysWithState(KeyedOneInputStreamOperatorTestHarness<String, LabelledEvent, Finding> h) {
         var backend = h.getOperator().getKeyedStateBackend();
-        try (var recent = backend.getKeys(RuleOperator.RECENT_STATE, VoidNamespace.INSTANCE);
-             var span = backend.getKeys(RuleOperator.SPAN_STATE, VoidNamespace.INSTANCE)) {
+        try (var recent = backend.getKeys(RecentEvents.EVENTS_STATE, VoidNamespace.INSTANCE);
+             var span = backend.getKeys(RecentEvents.SPAN_STATE, VoidNamespace.INSTANCE)) {
             long recentKeys = recent.count();
             assertThat(span.count()).as("keys with a span").isEqualTo(recentKeys);
             return recentKeys;
