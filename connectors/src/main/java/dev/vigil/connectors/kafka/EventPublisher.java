@@ -45,6 +45,11 @@ public final class EventPublisher implements AutoCloseable {
         props.setProperty(ProducerConfig.LINGER_MS_CONFIG, "5");
         props.setProperty(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(256 * 1024));
         props.setProperty(ProducerConfig.ACKS_CONFIG, "all");
+        // Without idempotence the broker keeps no per-producer sequence that a retry under load can trip over
+        // (OutOfOrderSequenceException); one request in flight keeps per-partition order, and a rare duplicate
+        // from a retry is harmless because the job deduplicates by event id.
+        props.setProperty(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false");
+        props.setProperty(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
         props.putAll(options.clientProperties());
         this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
     }

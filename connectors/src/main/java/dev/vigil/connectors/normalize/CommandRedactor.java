@@ -35,11 +35,28 @@ public final class CommandRedactor {
             new Rule(Pattern.compile("(?i)(identified\\s+by\\s+)('[^']*'|\"[^\"]*\"|\\S+)"), "$1" + MASK),
             new Rule(Pattern.compile("(?i)(password\\s*(?:=|\\()\\s*)('[^']*'|\"[^\"]*\")"), "$1" + MASK));
 
+    /**
+     * Every rule above needs one of these (lower-cased) in the command; most commands have none, and checking a
+     * few substrings costs far less than running every pattern on every command.
+     */
+    private static final List<String> TRIGGERS = List.of("pass", "pwd", "token", "secret", "key", "auth", "://",
+            "-p", "akia", "asia", "eyj", "gh", "xox", "private", "identified");
+
     private CommandRedactor() {}
+
+    private static boolean mayHoldSecret(String command) {
+        String lower = command.toLowerCase(java.util.Locale.ROOT);
+        for (String trigger : TRIGGERS) {
+            if (lower.contains(trigger)) {
+                return true;
+            }
+        }
+        return false;
+    }
 
     /** The command with every secret replaced by {@value #MASK}; null stays null. */
     public static String redact(String command) {
-        if (command == null || command.isEmpty()) {
+        if (command == null || command.isEmpty() || !mayHoldSecret(command)) {
             return command;
         }
         String out = command;

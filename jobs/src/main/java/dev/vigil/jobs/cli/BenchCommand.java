@@ -32,10 +32,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "avro", description = "Source encoding, avro or canonical (default: ${DEFAULT-VALUE}).")
     String format;
 
-    @Option(names = "--humans", defaultValue = "20000", description = "Human principals (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--humans", defaultValue = "2000", description = "Human principals (default: ${DEFAULT-VALUE}).")
     int humans;
 
-    @Option(names = "--services", defaultValue = "5000", description = "Service principals (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--services", defaultValue = "500", description = "Service principals (default: ${DEFAULT-VALUE}).")
     int services;
 
     @Option(names = "--seed", defaultValue = "42", description = "Traffic seed (default: ${DEFAULT-VALUE}).")

@@ -119,7 +119,8 @@ final class DemoCommand implements Callable<Integer> {
             Map<String, Object> acc = follow(job, out);
             ElasticsearchClient client = ElasticsearchConnection.open(es);
             try {
-                printSummary(out, acc, truth, IndexReport.read(client, es), es.hosts().get(0), kafka);
+                printSummary(out, acc, truth, IndexReport.read(client, es), es.hosts().get(0), kafka,
+                        pack.rules().stream().map(r -> r.id()).sorted().toList());
             } finally {
                 client._transport().close();
             }
@@ -168,7 +169,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private void printSummary(PrintWriter out, Map<String, Object> acc, List<ScenarioTruth> truth, IndexReport report,
-                              String esUrl, KafkaOptions kafka) {
+                              String esUrl, KafkaOptions kafka, List<String> ruleIds) {
         Map<String, Long> injected = new TreeMap<>();
         truth.stream().filter(t -> t.ruleId() != null).forEach(t -> injected.merge(t.ruleId(), 1L, Long::sum));
         out.println();
@@ -176,6 +177,7 @@ final class DemoCommand implements Callable<Integer> {
         out.printf("  events          %,d parsed, %,d dead letters (on %s, with reasons), %,d skipped%n",
                 num(acc, EventParser.EVENTS), num(acc, EventParser.DEAD), kafka.deadLetterTopic(), num(acc, EventParser.SKIPPED));
         out.printf("  attacks mixed in %s%n", injected.isEmpty() ? "none" : ReplayCommand.byRule(injected));
+        out.printf("  rules loaded    %s%n", String.join(", ", ruleIds));
         out.printf("  findings        %,d   %s%n", report.findings(), ReplayCommand.byRule(report.findingsByRule()));
         out.printf("  cases           %,d in %s%n", report.cases(), "pum-cases");
         out.printf("  evidence        %,d records in %s%n", report.evidence(), "pum-evidence");

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** The {@code vigil} command line: one entry point for the demo, the production job, replay and the benchmark. */
 @Command(name = "vigil", mixinStandardHelpOptions = true, versionProvider = VigilCli.Version.class,
         description = "Privileged user monitoring: PAM/PIM events in, scored cases and evidence out.",
-        subcommands = {DemoCommand.class, RunCommand.class, ReplayCommand.class, BenchCommand.class, RulesCommand.class,
+        subcommands = {DemoCommand.class, RunCommand.class, ReplayCommand.class, BenchCommand.class, RulesCommand.class, GenerateCommand.class,
                 CommandLine.HelpCommand.class})
 public final class VigilCli implements Runnable {
     @CommandLine.Spec
@@ -24,7 +24,14 @@ public final class VigilCli implements Runnable {
 
     /** Runs a command line and returns its exit code: 0 ok, 1 failure, 2 usage error. */
     public static int execute(String... args) {
+        return execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+    }
+
+    /** As {@link #execute(String...)}, printing to the given writers (tests read what a user would see). */
+    public static int execute(PrintWriter out, PrintWriter err, String... args) {
         CommandLine cli = new CommandLine(new VigilCli());
+        cli.setOut(out);
+        cli.setErr(err);
         cli.setExecutionExceptionHandler(VigilCli::onError);
         cli.setParameterExceptionHandler(VigilCli::onUsageError);
         return cli.execute(args);

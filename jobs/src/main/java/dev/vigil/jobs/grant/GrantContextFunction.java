@@ -52,6 +52,7 @@ public class GrantContextFunction extends KeyedProcessFunction<String, Privilege
     private transient MapState<Long, List<PrivilegedEvent>> waiting;
     private transient ValueState<Long> cleanupAt;
     private transient Counter lateEvents;
+    private transient Counter duplicateEvents;
 
     /** @param retention how long, in event time, ended grants and idle sessions are remembered */
     public GrantContextFunction(Duration retention) {
@@ -69,6 +70,7 @@ public class GrantContextFunction extends KeyedProcessFunction<String, Privilege
                 Types.LONG, Types.LIST(new AvroTypeInfo<>(PrivilegedEvent.class))));
         cleanupAt = getRuntimeContext().getState(new ValueStateDescriptor<>(CLEANUP_STATE, Types.LONG));
         lateEvents = getRuntimeContext().getMetricGroup().counter("lateEvents");
+        duplicateEvents = getRuntimeContext().getMetricGroup().counter("duplicateEvents");
         // With object reuse the runtime refills the input object after this call, and the heap backend keeps
         // the reference we buffer: keep a copy then.
         copyBeforeBuffering = getRuntimeContext().isObjectReuseEnabled();
@@ -91,9 +93,22 @@ public class GrantContextFunction extends KeyedProcessFunction<String, Privilege
         if (atTime == null) {
             atTime = new ArrayList<>(1);
             timers.registerEventTimeTimer(time);
+        } else if (containsId(atTime, event.getEventId())) {
+            // A redelivered event (at-least-once producers and sources) carries its id and its time again.
+            duplicateEvents.inc();
+            return;
         }
         atTime.add(copyBeforeBuffering ? PrivilegedEvent.newBuilder(event).build() : event);
         waiting.put(time, atTime);
+    }
+
+    private static boolean containsId(List<PrivilegedEvent> events, String eventId) {
+        for (PrivilegedEvent e : events) {
+            if (e.getEventId().equals(eventId)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

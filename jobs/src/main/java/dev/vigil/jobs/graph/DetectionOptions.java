@@ -25,8 +25,8 @@ public class DetectionOptions implements Serializable {
     /** A case with no new finding for this long is closed in state; a later finding re-opens the same id (7 days). */
     public Duration caseIdleHorizon = Duration.ofDays(7);
 
-    /** An evidence record that changes is re-emitted at most once per this much event time (default 60 s). */
-    public Duration evidenceUpdateInterval = Duration.ofSeconds(60);
+    /** An evidence record that changes is re-emitted at most once per this much event time (default 5 min). */
+    public Duration evidenceUpdateInterval = Duration.ofMinutes(5);
 
     /** How long an evidence record is kept in state after its last event (default 24 h of event time). */
     public Duration evidenceRetention = Duration.ofHours(24);

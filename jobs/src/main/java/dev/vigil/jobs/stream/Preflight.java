@@ -26,8 +26,9 @@ public final class Preflight {
         try (Admin admin = Admin.create(p)) {
             admin.describeCluster(new DescribeClusterOptions().timeoutMs(8000)).clusterId().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
+            Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
             throw new UserError("Kafka at " + options.bootstrapServers() + " does not answer ("
-                    + e.getClass().getSimpleName() + ")");
+                    + cause.getClass().getSimpleName() + ")");
         }
     }
 

@@ -127,6 +127,23 @@ class GrantContextFunctionTest {
     }
 
     @Test
+    void aRedeliveredEventIsLabelledOnce() throws Exception {
+        try (var harness = harness()) {
+            List<PrivilegedEvent> events = scenario(alice, "");
+            for (PrivilegedEvent e : events) {
+                harness.processElement(e, e.getEventTime());
+            }
+            // An at-least-once source delivers a few of them again, same id and time.
+            for (PrivilegedEvent e : events.subList(3, 7)) {
+                harness.processElement(PrivilegedEvent.newBuilder(e).build(), e.getEventTime());
+            }
+            harness.processWatermark(sec(1000));
+
+            assertThat(summaries(harness.extractOutputValues())).containsExactlyElementsOf(EXPECTED_LABELS);
+        }
+    }
+
+    @Test
     void eventsAreReleasedOnlyOnceTheWatermarkPassesThem() throws Exception {
         try (var harness = harness()) {
             harness.processElement(alice.start("s1", sec(20), "S1", "db-01"), sec(20));

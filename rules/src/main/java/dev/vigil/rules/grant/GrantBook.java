@@ -194,6 +194,16 @@ public class GrantBook {
 
         Judgement judgement = judge(t, e.getSecretId(), e.getStore(), linked(null, session),
                 session == null ? null : session.grantId, checkout == null ? null : checkout.grantId);
+        if (judgement.label != GrantLabel.IN_GRANT && judgement.label != GrantLabel.AFTER_EXPIRY
+                && session != null && session.target != null) {
+            // A secret used inside a session serves the work on that session's target: a grant covering the
+            // target covers the secrets read there, whatever their paths (grants name hosts, not vault paths).
+            Judgement inSession = judge(t, session.target, null, linked(null, session), session.grantId,
+                    checkout == null ? null : checkout.grantId);
+            if (inSession.label == GrantLabel.IN_GRANT) {
+                judgement = inSession;
+            }
+        }
 
         if (session != null) {
             session.lastSeen = Math.max(session.lastSeen, t);

@@ -448,6 +448,25 @@ class GrantBookTest {
     }
 
     @Test
+    void secretReadInsideACoveredSessionIsCoveredByTheSessionsGrant() {
+        grantDbUntil70();
+        book.apply(start("s1", min(20), "S1", "db-01"));
+
+        LabelledEvent inSession = book.apply(secretInSession("r1", min(30), Action.READ, "kv/prod/payments", "vault", "S1"));
+        LabelledEvent outside = book.apply(secret("r2", min(30), Action.READ, "kv/prod/payments", "vault"));
+        book.apply(start("s2", min(40), "S2", "web-01"));
+        LabelledEvent inUncoveredSession =
+                book.apply(secretInSession("r3", min(45), Action.READ, "kv/prod/payments", "vault", "S2"));
+
+        assertThat(inSession.getLabel()).isEqualTo(GrantLabel.IN_GRANT);
+        assertThat(inSession.getGrant().getRequestId()).isEqualTo("REQ-1");
+        // Outside any session the secret path itself must be in scope; it is not.
+        assertThat(outside.getLabel()).isEqualTo(GrantLabel.OUT_OF_SCOPE);
+        // A session the grant does not cover lends it nothing.
+        assertThat(inUncoveredSession.getLabel()).isEqualTo(GrantLabel.OUT_OF_SCOPE);
+    }
+
+    @Test
     void cleanupForgetsEndedGrantsAndIdleSessionsAfterTheHorizon() {
         GrantBook shortBook = new GrantBook(Duration.ofHours(1));
         shortBook.apply(requested("e1", min(0), "REQ-1", "db-*"));

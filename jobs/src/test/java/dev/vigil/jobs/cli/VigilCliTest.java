@@ -1,0 +1,115 @@
+package dev.vigil.jobs.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line as a user meets it: exit codes, and one clear line for every mistake, never a stack trace. */
+class VigilCliTest {
+    @TempDir
+    Path tmp;
+
+    private record Run(int code, String out, String err) {}
+
+    private static Run vigil(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = VigilCli.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    private static void assertOneLineError(Run run, int code, String message) {
+        assertThat(run.code()).isEqualTo(code);
+        assertThat(run.err()).contains(message).doesNotContain("\tat ").doesNotContain("Exception:");
+        assertThat(run.err().lines().filter(l -> !l.startsWith("Try ")).count()).isEqualTo(1);
+    }
+
+    @Test
+    void everyCommandHasHelp() {
+        for (String command : new String[] {"demo", "run", "replay", "bench", "generate", "rules"}) {
+            Run run = vigil(command, "--help");
+            assertThat(run.code()).as(command).isZero();
+            assertThat(run.out()).as(command).contains("Usage: vigil " + command);
+        }
+    }
+
+    @Test
+    void replayRefusesAMissingInputAnUnknownFormatAndAMissingOption() {
+        assertOneLineError(vigil("replay", "--input", tmp.resolve("nope.ndjson").toString(), "--out", tmp.toString()),
+                1, "vigil replay: input not found: ");
+        assertOneLineError(vigil("replay", "--input", tmp.toString(), "--format", "syslog", "--out", tmp.toString()),
+                1, "unknown format 'syslog' (known: canonical, avro)");
+        assertOneLineError(vigil("replay", "--input", tmp.toString()), 2, "Missing required option: '--out=DIR'");
+    }
+
+    @Test
+    void runRefusesBadConfigurationWithTheKeyNamed() throws IOException {
+        assertOneLineError(vigil("run", "--config", tmp.resolve("missing.yaml").toString()), 1, "config file not found");
+        Path unknown = Files.writeString(tmp.resolve("a.yaml"), "kafka:\n  bootstrap.servers: x:1\nkafak:\n  a: 1\n");
+        assertOneLineError(vigil("run", "--config", unknown.toString()), 1, "unknown section 'kafak'");
+        Path badKey = Files.writeString(tmp.resolve("b.yaml"), "elasticsearch:\n  bulk.max-actoins: 5\n");
+        assertOneLineError(vigil("run", "--config", badKey.toString()), 1, "elasticsearch.bulk.max-actoins");
+        Path badDuration = Files.writeString(tmp.resolve("c.yaml"), "detection:\n  out-of-orderness: 5 minutes\n");
+        assertOneLineError(vigil("run", "--config", badDuration.toString()), 1,
+                "detection.out-of-orderness: '5 minutes' is not a valid ISO-8601 duration");
+    }
+
+    @Test
+    void runNamesAnUnreachableBroker() throws IOException {
+        Path config = Files.writeString(tmp.resolve("down.yaml"), "kafka:\n  bootstrap.servers: 127.0.0.1:1\n");
+        assertOneLineError(vigil("run", "--config", config.toString()), 1, "Kafka at 127.0.0.1:1 does not answer");
+    }
+
+    @Test
+    void theWorkedExampleOfTheDetectionEngineersGuidePasses() {
+        Path example = Path.of("..", "docs", "examples", "rules");
+        Run validate = vigil("rules", "validate", example.toString());
+        assertThat(validate.code()).as(validate.err()).isZero();
+        Run test = vigil("rules", "test", example.toString());
+        assertThat(test.code()).as(test.out()).isZero();
+        assertThat(test.out()).contains("ok       ACME-001").contains("2 passed, 0 failed");
+    }
+
+    @Test
+    void rulesTestFailsOnABrokenFixture() throws IOException {
+        Path rules = tmp.resolve("rules");
+        copyTree(Path.of("..", "docs", "examples", "rules"), rules);
+        // The fixture now expects a finding the rule cannot produce.
+        Path expect = rules.resolve("ACME-001/fixtures/fire/root-inside-grant.expect.yaml");
+        Files.writeString(expect, Files.readString(expect).replace("principal: carol", "principal: mallory"));
+        Run test = vigil("rules", "test", rules.toString());
+        assertThat(test.code()).isEqualTo(1);
+        assertThat(test.out()).contains("FAILED   ACME-001").contains("1 passed, 1 failed");
+    }
+
+    @Test
+    void replayWritesTheFourOutputsAndASummary() {
+        Path out = tmp.resolve("out");
+        Run run = vigil("replay", "--input", Path.of("..", "rules", "pack", "PUM-002", "fixtures", "fire").toString(),
+                "--out", out.toString(), "--parallelism", "1");
+        assertThat(run.code()).as(run.err()).isZero();
+        assertThat(run.out()).contains("findings 4   PUM-002 4").contains("dead letters 0");
+        for (String file : new String[] {"findings.ndjson", "cases.ndjson", "evidence.ndjson", "dead-letters.ndjson"}) {
+            assertThat(out.resolve(file)).exists();
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (var paths = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) paths::iterator) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        }
+    }
+}
