@@ -46,7 +46,7 @@ final class DemoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--events", defaultValue = "20000", description = "Events to generate (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--events", defaultValue = "20000", description = "About this many events; episodes under way are finished (default: ${DEFAULT-VALUE}).")
     long events;
 
     @Option(names = "--es", paramLabel = "URL", description = "Use this Elasticsearch instead of starting a local one.")

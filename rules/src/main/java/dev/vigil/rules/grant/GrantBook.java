@@ -187,7 +187,10 @@ public class GrantBook {
         long t = e.getEventTime();
         TrackedSession session = e.getSessionId() == null ? null : sessions.get(e.getSessionId());
         String key = checkoutKey(e);
-        SecretCheckout checkout = key == null ? null : checkouts.get(key);
+        Action action = e.getAction();
+        // A checkout hands the credential out anew: it is judged on the grants in force now, not as a use of an
+        // earlier checkout of the same credential that was never checked in (the new one supersedes it).
+        SecretCheckout checkout = key == null || action == Action.CHECKOUT ? null : checkouts.get(key);
 
         Judgement judgement = judge(t, e.getSecretId(), e.getStore(), linked(null, session),
                 session == null ? null : session.grantId, checkout == null ? null : checkout.grantId);
@@ -205,10 +208,11 @@ public class GrantBook {
         if (session != null) {
             session.lastSeen = Math.max(session.lastSeen, t);
         }
-        Action action = e.getAction();
         if (action == Action.CHECKOUT && judgement.label == GrantLabel.IN_GRANT) {
             checkouts.put(key, new SecretCheckout(e.getSecretId(), e.getStore(), judgement.grant.requestId, t));
             enforceCaps(null, null, key);
+        } else if (action == Action.CHECKOUT && key != null) {
+            checkouts.remove(key);
         } else if (checkout != null && (action == Action.CHECKIN || action == Action.ROTATE)) {
             // Checked back in or rotated: the credential handed out is no longer usable.
             checkouts.remove(key);

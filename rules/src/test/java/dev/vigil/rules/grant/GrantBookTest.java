@@ -399,6 +399,35 @@ class GrantBookTest {
     }
 
     @Test
+    void aNewCheckoutIsJudgedOnItsOwnNotAsUseOfAnEarlierUnreturnedOne() {
+        book.apply(requested("e1", min(0), "REQ-S", "secret/db/*"));
+        book.apply(activated("e2", min(1), "REQ-S", min(1), min(40)));
+        // Checked out under REQ-S and never checked in.
+        assertThat(book.apply(secret("k1", min(20), Action.CHECKOUT, "secret/db/root", "vault")).getLabel())
+                .isEqualTo(GrantLabel.IN_GRANT);
+        // The next day's grant names the database hosts, not the vault path.
+        book.apply(requested("e3", min(100), "REQ-2", "db-*"));
+        book.apply(activated("e4", min(101), "REQ-2", min(101), min(160)));
+        book.apply(start("s1", min(105), "S1", "db-01"));
+
+        LabelledEvent again = book.apply(secret("k2", min(110), Action.CHECKOUT, "secret/db/root", "vault"));
+        LabelledEvent checkin = book.apply(secret("k3", min(120), Action.CHECKIN, "secret/db/root", "vault"));
+        LabelledEvent inSession =
+                book.apply(secretInSession("k4", min(130), Action.CHECKOUT, "secret/db/root", "vault", "S1"));
+        LabelledEvent checkinInSession =
+                book.apply(secretInSession("k5", min(140), Action.CHECKIN, "secret/db/root", "vault", "S1"));
+
+        // A grant is in force that does not name the secret: out of scope, not after REQ-S's expiry.
+        assertThat(again.getLabel()).isEqualTo(GrantLabel.OUT_OF_SCOPE);
+        assertThat(again.getGrant().getRequestId()).isEqualTo("REQ-2");
+        assertThat(checkin.getLabel()).isEqualTo(GrantLabel.OUT_OF_SCOPE);
+        // Nor does an earlier unreturned checkout make a checkout inside a covered session an after-expiry act.
+        assertThat(inSession.getLabel()).isNotEqualTo(GrantLabel.AFTER_EXPIRY);
+        assertThat(checkinInSession.getLabel()).isNotEqualTo(GrantLabel.AFTER_EXPIRY);
+        assertThat(book.checkouts).isEmpty();
+    }
+
+    @Test
     void anUncoveredCheckoutIsNotRemembered() {
         LabelledEvent checkout = book.apply(secret("k1", min(20), Action.CHECKOUT, "secret/db/root", "vault"));
 
