@@ -67,7 +67,7 @@ public final class EvidenceAssembler {
                 .setCaseIds(new ArrayList<>(state.caseIds))
                 .setFirstEventAt(first)
                 .setLastEventAt(last)
-                .setChainHash(EvidenceChain.chainHash(request, state.behaviour))
+                .setChainHash(state.chainHash(request))
                 .build();
     }
 

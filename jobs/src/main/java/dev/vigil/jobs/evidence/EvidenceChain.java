@@ -27,11 +27,27 @@ public final class EvidenceChain {
     private EvidenceChain() {
     }
 
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every Java runtime", e);
+        }
+    });
+
     /** The chain hash of a request (may be null) followed by behaviour items, in the given order. */
     public static String chainHash(GrantRequest request, List<BehaviourItem> behaviour) {
-        String h = sha256Hex(requestText(request));
-        for (BehaviourItem item : behaviour) {
-            h = sha256Hex(h + itemText(item));
+        return extend(sha256Hex(requestText(request)), behaviour, 0);
+    }
+
+    /**
+     * Continues a chain whose head covers the request and the first {@code from} items with the items after
+     * them: a record that only grew at its end is re-hashed for its new items alone.
+     */
+    public static String extend(String head, List<BehaviourItem> behaviour, int from) {
+        String h = head;
+        for (int i = from; i < behaviour.size(); i++) {
+            h = sha256Hex(h + itemText(behaviour.get(i)));
         }
         return h;
     }
@@ -83,12 +99,7 @@ public final class EvidenceChain {
     }
 
     static String sha256Hex(String text) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            return HexFormat.of().formatHex(digest.digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required by every Java runtime", e);
-        }
+        return HexFormat.of().formatHex(SHA256.get().digest(text.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** Compact JSON with fields in the order written; nothing else is needed for hashing. */

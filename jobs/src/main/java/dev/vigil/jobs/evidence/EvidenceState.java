@@ -56,6 +56,16 @@ public class EvidenceState {
     public List<BehaviourItem> behaviour = new ArrayList<>();
     /** Acts beyond the limit. */
     public int behaviourDropped;
+
+    /**
+     * The hash chain as last computed: its head covers the request text {@code chainRequestText} and the first
+     * {@code chainedItems} behaviour items. Not state (transient: Flink's POJO serializer skips it); on the heap
+     * backend it lets an emission hash only the items added since the previous one, and whenever it is missing
+     * or an item was inserted before its end, the chain is simply recomputed.
+     */
+    transient String chainHead;
+    transient String chainRequestText;
+    transient int chainedItems;
     public Map<String, SessionTrack> sessions = new HashMap<>();
     /** Earliest IN_GRANT act, epoch ms. */
     public Long firstInGrantActAt;
@@ -181,6 +191,19 @@ public class EvidenceState {
         }
     }
 
+    /** The chain hash of this record's request and behaviour, extending the last one when only items were added. */
+    String chainHash(GrantRequest request) {
+        String requestText = EvidenceChain.requestText(request);
+        if (chainHead == null || !requestText.equals(chainRequestText)) {
+            chainHead = EvidenceChain.sha256Hex(requestText);
+            chainRequestText = requestText;
+            chainedItems = 0;
+        }
+        chainHead = EvidenceChain.extend(chainHead, behaviour, chainedItems);
+        chainedItems = behaviour.size();
+        return chainHead;
+    }
+
     private void list(BehaviourItem item, int limit) {
         int at = Collections.binarySearch(behaviour, item, ITEM_ORDER);
         int insertAt = at >= 0 ? at : -at - 1;
@@ -189,9 +212,15 @@ public class EvidenceState {
             return;
         }
         behaviour.add(insertAt, item);
+        if (insertAt < chainedItems) {
+            chainHead = null;
+        }
         if (behaviour.size() > limit) {
             behaviour.remove(behaviour.size() - 1);
             behaviourDropped++;
+            if (behaviour.size() < chainedItems) {
+                chainHead = null;
+            }
         }
     }
 
