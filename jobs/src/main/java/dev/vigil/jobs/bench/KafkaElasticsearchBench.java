@@ -83,11 +83,12 @@ public final class KafkaElasticsearchBench {
         return r;
     }
 
-    private static StreamExecutionEnvironment throughputJob(Settings s, KafkaOptions kafka, ElasticsearchOptions es) {
+    private static StreamExecutionEnvironment throughputJob(Settings s, KafkaOptions kafka, ElasticsearchOptions es)
+            throws java.io.IOException {
         Configuration conf = new Configuration();
         CheckpointSettings checkpoints = new CheckpointSettings();
         checkpoints.interval = Duration.ofSeconds(10);
-        checkpoints.applyTo(conf);
+        checkpoints.withLocalDirectoryIfUnset().applyTo(conf);
         StreamExecutionEnvironment env = LocalFlink.environment(s.parallelism(), -1, conf);
         DetectionOptions detection = DetectionOptions.defaults();
         detection.outOfOrderness = s.outOfOrderness();

@@ -107,10 +107,7 @@ final class DemoCommand implements Callable<Integer> {
             CheckpointSettings checkpoints = new CheckpointSettings();
             checkpoints.interval = Duration.ofSeconds(5);
             checkpoints.minPause = Duration.ofSeconds(1);
-            // On disk: state outgrows what checkpoints kept in the JobManager's memory may hold.
-            java.nio.file.Path checkpointDir = java.nio.file.Files.createTempDirectory("vigil-demo-checkpoints");
-            checkpointDir.toFile().deleteOnExit();
-            checkpoints.directory = checkpointDir.toUri().toString();
+            checkpoints.withLocalDirectoryIfUnset();
             checkpoints.applyTo(conf);
             StreamExecutionEnvironment env = LocalFlink.environment(parallelism, port, conf);
             DetectionOptions detection = DetectionOptions.defaults();

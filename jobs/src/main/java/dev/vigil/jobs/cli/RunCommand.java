@@ -59,6 +59,14 @@ final class RunCommand implements Callable<Integer> {
             }
         });
         Configuration conf = Configuration.fromMap(flink);
+        boolean embedded = StreamExecutionEnvironment.getExecutionEnvironment()
+                instanceof org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
+        if (embedded && checkpoints.directory == null) {
+            // On this machine's embedded Flink; a cluster brings its own checkpoint storage.
+            checkpoints.withLocalDirectoryIfUnset();
+            System.err.println("vigil run: checkpoints go to " + checkpoints.directory
+                    + " (set checkpointing.directory for storage that outlives this process)");
+        }
         checkpoints.applyTo(conf);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.getConfig().enableObjectReuse();

@@ -21,11 +21,26 @@ public final class CheckpointSettings implements Serializable {
     public Duration timeout = Duration.ofMinutes(10);
     /**
      * {@code checkpointing.directory}: durable checkpoint storage, e.g. {@code file:///var/lib/vigil/checkpoints}
-     * or {@code s3://bucket/vigil}; none keeps checkpoints in the JobManager's memory (tests and demo only).
+     * or {@code s3://bucket/vigil}; unset, {@code run} on the embedded Flink uses a temporary directory and a
+     * cluster its own checkpoint storage.
      */
     public String directory;
     /** {@code checkpointing.retain-on-cancel}: keep the last checkpoint when the job is cancelled (default true). */
     public boolean retainOnCancel = true;
+
+    /**
+     * Settings for a job on this machine's embedded Flink: checkpoints in a fresh temporary directory (deleted on
+     * exit) unless one is configured. Keeping them in the JobManager's memory instead caps state at a few MB,
+     * which a real stream outgrows within minutes.
+     */
+    public CheckpointSettings withLocalDirectoryIfUnset() throws java.io.IOException {
+        if (directory == null) {
+            java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("vigil-checkpoints");
+            dir.toFile().deleteOnExit();
+            directory = dir.toUri().toString();
+        }
+        return this;
+    }
 
     public static CheckpointSettings fromProperties(Map<String, String> properties) {
         CheckpointSettings c = new CheckpointSettings();
