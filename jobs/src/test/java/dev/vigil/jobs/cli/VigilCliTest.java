@@ -32,7 +32,7 @@ class VigilCliTest {
 
     @Test
     void everyCommandHasHelp() {
-        for (String command : new String[] {"demo", "run", "replay", "bench", "generate", "rules"}) {
+        for (String command : new String[] {"demo", "run", "replay", "bench", "generate", "rules", "evidence"}) {
             Run run = vigil(command, "--help");
             assertThat(run.code()).as(command).isZero();
             assertThat(run.out()).as(command).contains("Usage: vigil " + command);
@@ -98,6 +98,31 @@ class VigilCliTest {
         for (String file : new String[] {"findings.ndjson", "cases.ndjson", "evidence.ndjson", "dead-letters.ndjson"}) {
             assertThat(out.resolve(file)).exists();
         }
+    }
+
+    @Test
+    void evidenceVerifyFindsTheOneAlteredRecord() throws IOException {
+        Path out = tmp.resolve("replayed");
+        Run replay = vigil("replay", "--input", Path.of("..", "rules", "pack", "PUM-002", "fixtures", "fire").toString(),
+                "--out", out.toString(), "--parallelism", "1");
+        assertThat(replay.code()).as(replay.err()).isZero();
+        Path evidence = out.resolve("evidence.ndjson");
+        Run clean = vigil("evidence", "verify", evidence.toString());
+        assertThat(clean.code()).as(clean.out()).isZero();
+        assertThat(clean.out()).contains("3 evidence records verified, 0 failed");
+
+        // Someone hides a violation: an act after expiry is relabelled as inside the grant.
+        var lines = new java.util.ArrayList<>(Files.readAllLines(evidence));
+        int at = 0;
+        while (!lines.get(at).contains("\"label\":\"AFTER_EXPIRY\"")) {
+            at++;
+        }
+        lines.set(at, lines.get(at).replaceFirst("\"label\":\"AFTER_EXPIRY\"", "\"label\":\"IN_GRANT\""));
+        Files.write(evidence, lines);
+        Run tampered = vigil("evidence", "verify", evidence.toString());
+        assertThat(tampered.code()).isEqualTo(1);
+        assertThat(tampered.out()).contains("TAMPERED " + evidence + ":" + (at + 1) + " ")
+                .contains("2 evidence records verified, 1 failed");
     }
 
     private static void copyTree(Path from, Path to) throws IOException {
