@@ -5,6 +5,7 @@ import dev.vigil.jobs.graph.DetectionGraph;
 import dev.vigil.jobs.graph.DetectionOptions;
 import dev.vigil.jobs.graph.DetectionStreams;
 import dev.vigil.jobs.graph.FindingTally;
+import dev.vigil.jobs.graph.JobCounters;
 import dev.vigil.jobs.ingest.EventParser;
 import dev.vigil.jobs.runtime.LocalFlink;
 import dev.vigil.jobs.synthetic.SyntheticSource;
@@ -97,7 +98,7 @@ public final class GraphBench {
     }
 
     static long counter(JobExecutionResult result, String name) {
-        return result.getAllAccumulatorResults().get(name) instanceof Number n ? n.longValue() : 0L;
+        return JobCounters.get(result.getAllAccumulatorResults(), name);
     }
 
     static double round(double v) {

@@ -12,6 +12,7 @@ import dev.vigil.jobs.demo.DemoTraffic;
 import dev.vigil.jobs.demo.IndexReport;
 import dev.vigil.jobs.graph.DetectionOptions;
 import dev.vigil.jobs.graph.FindingTally;
+import dev.vigil.jobs.graph.JobCounters;
 import dev.vigil.jobs.ingest.EventParser;
 import dev.vigil.jobs.runtime.LocalFlink;
 import dev.vigil.jobs.stream.Preflight;
@@ -149,24 +150,16 @@ final class DemoCommand implements Callable<Integer> {
             } catch (TimeoutException stillRunning) {
                 try {
                     Map<String, Object> acc = job.getAccumulators().get(5, TimeUnit.SECONDS);
-                    say(out, "processing     %,d events, %,d dead letters, %,d findings", num(acc, EventParser.EVENTS),
-                            num(acc, EventParser.DEAD),
+                    say(out, "processing     %,d events, %,d dead letters, %,d findings", JobCounters.get(acc, EventParser.EVENTS),
+                            JobCounters.get(acc, EventParser.DEAD),
                             FindingTally.fromAccumulators(acc).values().stream().mapToLong(Long::longValue).sum());
                 } catch (ExecutionException | TimeoutException finishing) {
                     // The job is finishing between two polls; its result comes next.
                 }
             } catch (ExecutionException failed) {
-                throw new UserError("the demo job failed: " + VigilCli.oneLine(rootCause(failed)), failed);
+                throw new UserError("the demo job failed: " + VigilCli.oneLine(VigilCli.rootCause(failed)), failed);
             }
         }
-    }
-
-    private static Throwable rootCause(Throwable t) {
-        Throwable c = t;
-        while (c.getCause() != null && c.getCause() != c) {
-            c = c.getCause();
-        }
-        return c;
     }
 
     private void printSummary(PrintWriter out, Map<String, Object> acc, List<ScenarioTruth> truth, IndexReport report,
@@ -176,7 +169,7 @@ final class DemoCommand implements Callable<Integer> {
         out.println();
         out.println("Vigil demo summary");
         out.printf("  events          %,d parsed, %,d dead letters (on %s, with reasons), %,d skipped%n",
-                num(acc, EventParser.EVENTS), num(acc, EventParser.DEAD), kafka.deadLetterTopic(), num(acc, EventParser.SKIPPED));
+                JobCounters.get(acc, EventParser.EVENTS), JobCounters.get(acc, EventParser.DEAD), kafka.deadLetterTopic(), JobCounters.get(acc, EventParser.SKIPPED));
         out.printf("  attacks mixed in %s%n", injected.isEmpty() ? "none" : ReplayCommand.byRule(injected));
         out.printf("  rules loaded    %s%n", String.join(", ", ruleIds));
         out.printf("  findings        %,d   %s%n", report.findings(), ReplayCommand.byRule(report.findingsByRule()));
@@ -197,9 +190,6 @@ final class DemoCommand implements Callable<Integer> {
         out.flush();
     }
 
-    private static long num(Map<String, Object> acc, String name) {
-        return acc.get(name) instanceof Number n ? n.longValue() : 0L;
-    }
 
     private static void say(PrintWriter out, String format, Object... args) {
         out.printf("vigil demo  " + format + "%n", args);

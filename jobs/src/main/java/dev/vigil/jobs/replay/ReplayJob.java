@@ -11,6 +11,7 @@ import dev.vigil.jobs.cli.UserError;
 import dev.vigil.jobs.graph.DetectionGraph;
 import dev.vigil.jobs.graph.DetectionOptions;
 import dev.vigil.jobs.graph.DetectionStreams;
+import dev.vigil.jobs.graph.JobCounters;
 import dev.vigil.jobs.ingest.EventParser;
 import dev.vigil.jobs.runtime.LocalFlink;
 import dev.vigil.output.EvidenceRecord;
@@ -96,18 +97,15 @@ public final class ReplayJob {
     }
 
     private static Summary summarize(JobExecutionResult result, Path out, Duration took) throws IOException {
+        Map<String, Object> acc = result.getAllAccumulatorResults();
         Map<String, Long> byRule = countField(out.resolve(FINDINGS), "rule_id");
         Map<String, Long> reasons = countField(out.resolve(DEAD_LETTERS), "reason");
         return new Summary(
-                counter(result, EventParser.EVENTS), counter(result, EventParser.DEAD), counter(result, EventParser.SKIPPED),
+                JobCounters.get(acc, EventParser.EVENTS), JobCounters.get(acc, EventParser.DEAD), JobCounters.get(acc, EventParser.SKIPPED),
                 byRule, byRule.values().stream().mapToLong(Long::longValue).sum(),
                 lines(out.resolve(CASES)), lines(out.resolve(EVIDENCE)), reasons, took, out);
     }
 
-    private static long counter(JobExecutionResult result, String name) {
-        Object v = result.getAllAccumulatorResults().get(name);
-        return v instanceof Number n ? n.longValue() : 0L;
-    }
 
     static long lines(Path file) throws IOException {
         if (!Files.exists(file)) {
