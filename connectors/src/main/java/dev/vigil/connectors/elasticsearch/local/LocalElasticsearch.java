@@ -241,7 +241,7 @@ public final class LocalElasticsearch implements AutoCloseable {
             boolean root = isRoot();
             if (root) {
                 RunAsUser.ensureExists(RUN_AS_USER);
-                RunAsUser.ensureReadable(RUN_AS_USER, esHome);
+                esHome = RunAsUser.readableHome(RUN_AS_USER, esHome);
             }
             Path parent = workParent != null ? workParent : Path.of(System.getProperty("java.io.tmpdir"));
             Files.createDirectories(parent);
@@ -435,19 +435,42 @@ public final class LocalElasticsearch implements AutoCloseable {
         }
 
         /**
-         * Checks that the user can read the distribution, and if not, opens the distribution itself to others
-         * (it is a build artifact). Parent directories it cannot traverse are reported, not changed.
+         * The distribution as the user can read it. If it cannot, the distribution itself is opened to others (it
+         * is a build artifact); if a parent directory still blocks the way (a checkout under a private directory),
+         * a copy is made once under {@code java.io.tmpdir} and used instead. Parent directories are never changed.
          */
-        static void ensureReadable(String user, Path home) throws IOException {
+        static Path readableHome(String user, Path home) throws IOException {
             if (canRead(user, home)) {
-                return;
+                return home;
             }
             exec("chmod", "-R", "o+rX", home.toString());
-            if (!canRead(user, home)) {
-                throw new IOException("user '" + user + "' cannot read the Elasticsearch distribution at " + home
-                        + ": make its parent directories traversable (chmod o+x) or set -D" + HOME_PROPERTY
-                        + " to a copy it can read");
+            if (canRead(user, home)) {
+                return home;
             }
+            Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+            Path copy = tmp.resolve("vigil-elasticsearch-" + VERSION);
+            if (!Files.exists(copy.resolve(".complete"))) {
+                Path staging = Files.createTempDirectory(tmp, "vigil-elasticsearch-copy-");
+                ExecResult copied = exec("cp", "-a", home + "/.", staging.toString());
+                if (copied.exitCode != 0) {
+                    throw new IOException("cannot copy the Elasticsearch distribution for user '" + user + "': "
+                            + copied.output.strip());
+                }
+                Files.createFile(staging.resolve(".complete"));
+                exec("chmod", "-R", "o+rX", staging.toString());
+                exec("chmod", "o+rx", staging.toString());
+                try {
+                    Files.move(staging, copy, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                } catch (IOException raced) {
+                    // Another run made the copy first; use that one.
+                    exec("rm", "-rf", staging.toString());
+                }
+            }
+            if (!canRead(user, copy)) {
+                throw new IOException("user '" + user + "' cannot read the Elasticsearch distribution at " + home
+                        + " nor a copy at " + copy + ": set -D" + HOME_PROPERTY + " to a copy it can read");
+            }
+            return copy;
         }
 
         private static boolean canRead(String user, Path home) throws IOException {
