@@ -1,5 +1,6 @@
 package dev.vigil.jobs.cli;
 
+import dev.vigil.rules.docs.RuleReference;
 import dev.vigil.rules.pack.RulePack;
 import dev.vigil.rules.pack.RulePackException;
 import dev.vigil.rules.pack.RuleProblem;
@@ -8,19 +9,22 @@ import dev.vigil.rules.test.FixtureReport;
 import dev.vigil.rules.test.FixtureRunner;
 import dev.vigil.rules.test.RulePackValidator;
 import dev.vigil.rules.test.RuleReport;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "rules", mixinStandardHelpOptions = true,
         description = "Test and validate detection rules, without Flink, in seconds.",
-        subcommands = {RulesCommand.Test.class, RulesCommand.Validate.class})
+        subcommands = {RulesCommand.Test.class, RulesCommand.Validate.class, RulesCommand.Docs.class})
 final class RulesCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -98,6 +102,48 @@ final class RulesCommand implements Runnable {
                 return printProblems(spec, problems);
             }
             spec.commandLine().getOut().printf("ok: %d rules valid (pack %s)%n", pack.rules().size(), pack.version());
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "docs", mixinStandardHelpOptions = true,
+            description = "Write the rule reference (a table plus a section per rule) as Markdown.")
+    static final class Docs implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(arity = "0..1", paramLabel = "DIR",
+                description = "A directory of rules, added to the built-in pack (default: the built-in pack alone).")
+        Path dir;
+
+        @Option(names = "--out", paramLabel = "FILE", description = "Write to FILE instead of standard output.")
+        Path out;
+
+        @Override
+        public Integer call() {
+            RulePack pack;
+            try {
+                pack = dir == null ? RulePack.builtIn() : RulePack.builtIn().merge(pack(dir));
+            } catch (RulePackException e) {
+                return printProblems(spec, e.problems());
+            }
+            String reference = RuleReference.markdown(pack);
+            if (out == null) {
+                spec.commandLine().getOut().print(reference);
+                spec.commandLine().getOut().flush();
+                return 0;
+            }
+            try {
+                Path parent = out.toAbsolutePath().getParent();
+                if (parent != null) {
+                    Files.createDirectories(parent);
+                }
+                Files.writeString(out, reference, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UserError("cannot write " + out + ": " + e.getMessage());
+            }
+            spec.commandLine().getOut().printf("wrote %s: %d rules (pack %s)%n", out, pack.rules().size(), pack.version());
             spec.commandLine().getOut().flush();
             return 0;
         }

@@ -77,6 +77,18 @@ class VigilCliTest {
     }
 
     @Test
+    void rulesDocsWritesTheReferenceWithTheUsersRulesBesideTheBuiltInOnes() throws IOException {
+        Path out = tmp.resolve("docs/rules.md");
+        Run run = vigil("rules", "docs", "--out", out.toString(), Path.of("..", "docs", "examples", "rules").toString());
+        assertThat(run.code()).as(run.err()).isZero();
+        assertThat(run.out()).startsWith("wrote " + out);
+        String md = Files.readString(out);
+        assertThat(md).contains("| [ACME-001](#acme-001-").contains("| [PUM-001](#pum-001-").contains("\n## ACME-001: ");
+
+        assertOneLineError(vigil("rules", "docs", tmp.resolve("no-such-dir").toString()), 1, "rules directory not found");
+    }
+
+    @Test
     void rulesTestFailsOnABrokenFixture() throws IOException {
         Path rules = tmp.resolve("rules");
         copyTree(Path.of("..", "docs", "examples", "rules"), rules);
