@@ -1,6 +1,8 @@
 package dev.vigil.jobs.cli;
 
+import dev.vigil.jobs.corpus.BenignCorpus;
 import dev.vigil.rules.docs.RuleReference;
+import dev.vigil.rules.engine.CompiledPack;
 import dev.vigil.rules.pack.RulePack;
 import dev.vigil.rules.pack.RulePackException;
 import dev.vigil.rules.pack.RuleProblem;
@@ -54,13 +56,20 @@ final class RulesCommand implements Runnable {
         @Parameters(arity = "0..1", paramLabel = "DIR", description = "A directory of rules (default: the built-in pack).")
         Path dir;
 
+        @Option(names = "--no-corpus", description = "Skip the benign corpus (a generated day of ordinary work the rules must stay quiet on).")
+        boolean noCorpus;
+
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             FixtureReport report;
+            CompiledPack compiled;
+            BenignCorpus corpus;
             long start = System.nanoTime();
             try {
-                report = FixtureRunner.run(pack(dir));
+                compiled = CompiledPack.compile(pack(dir));
+                corpus = noCorpus ? null : dir == null ? BenignCorpus.builtIn() : BenignCorpus.forDirectory(dir);
+                report = new FixtureRunner(compiled).run();
             } catch (RulePackException e) {
                 return printProblems(spec, e.problems());
             }
@@ -75,8 +84,33 @@ final class RulesCommand implements Runnable {
             }
             out.printf("%s in %.1f s%n", report.summary(), (System.nanoTime() - start) / 1e9);
             out.printf("%d passed, %d failed%n", report.passed(), report.failed());
+            boolean quiet = true;
+            if (corpus != null) {
+                long corpusStart = System.nanoTime();
+                BenignCorpus.Report r = corpus.check(compiled);
+                quiet = printCorpus(out, r, (System.nanoTime() - corpusStart) / 1e9);
+            }
             out.flush();
-            return report.ok() ? 0 : 1;
+            return report.ok() && quiet ? 0 : 1;
+        }
+
+        private static boolean printCorpus(PrintWriter out, BenignCorpus.Report r, double seconds) {
+            out.printf("%-8s benign corpus: %,d events of ordinary work by %,d principals, %d finding%s (%d accepted) in %.1f s%n",
+                    r.quiet() ? "ok" : "FAILED", r.events(), r.principals(), r.findings().size(),
+                    r.findings().size() == 1 ? "" : "s", r.findings().size() - r.unexpected().size(), seconds);
+            for (BenignCorpus.AcceptedFalsePositive a : r.acceptedSeen()) {
+                out.printf("           accepted %s (%s): %s%n", a.name(), a.rule(), a.reason());
+            }
+            r.unexpected().stream().limit(20).forEach(f -> out.printf("           unexpected %s for %s: %s%n",
+                    f.getRuleId(), f.getPrincipal().getId(), f.getExplanation()));
+            if (r.unexpected().size() > 20) {
+                out.printf("           ... and %d more unexpected findings%n", r.unexpected().size() - 20);
+            }
+            for (BenignCorpus.AcceptedFalsePositive a : r.acceptedStale()) {
+                out.printf("           accepted false positive %s (%s) no longer occurs: remove it from %s%n",
+                        a.name(), a.rule(), BenignCorpus.FILE);
+            }
+            return r.quiet();
         }
     }
 

@@ -73,7 +73,8 @@ class VigilCliTest {
         assertThat(validate.code()).as(validate.err()).isZero();
         Run test = vigil("rules", "test", example.toString());
         assertThat(test.code()).as(test.out()).isZero();
-        assertThat(test.out()).contains("ok       ACME-001").contains("2 passed, 0 failed");
+        assertThat(test.out()).contains("ok       ACME-001").contains("2 passed, 0 failed")
+                .contains("ok       benign corpus: ");
     }
 
     @Test
@@ -98,6 +99,16 @@ class VigilCliTest {
         Run test = vigil("rules", "test", rules.toString());
         assertThat(test.code()).isEqualTo(1);
         assertThat(test.out()).contains("FAILED   ACME-001").contains("1 passed, 1 failed");
+    }
+
+    @Test
+    void rulesTestFailsWhenARuleIsNoisyOnOrdinaryWork() {
+        Run test = vigil("rules", "test", Path.of("src", "test", "resources", "packs", "noisy").toString());
+        assertThat(test.code()).isEqualTo(1);
+        assertThat(test.out()).contains("0 passed, 0 failed").contains("FAILED   benign corpus: ")
+                .contains("unexpected NOISY-001 for ");
+        Run skipped = vigil("rules", "test", "--no-corpus", Path.of("src", "test", "resources", "packs", "noisy").toString());
+        assertThat(skipped.code()).as(skipped.out()).isZero();
     }
 
     @Test

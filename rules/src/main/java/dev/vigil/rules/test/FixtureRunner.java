@@ -87,6 +87,14 @@ public final class FixtureRunner {
         return new FixtureOutcome(rule.id(), fixture.name(), fixture.kind(), fixture.file(), failures, findings);
     }
 
+    /**
+     * Runs the whole pack over any canonical events as the fixtures are run (event-time order, labelled per
+     * principal) and moves the clock on by the pack's longest horizon so every pending absence is decided.
+     */
+    public List<Finding> findings(List<PrivilegedEvent> events) {
+        return evaluate(events, pack.pack().longestHorizon());
+    }
+
     private List<Finding> evaluate(List<PrivilegedEvent> events, Duration horizon) {
         List<PrivilegedEvent> ordered = new ArrayList<>(events);
         // Event time, then grant changes before the acts they govern, then event id: the grant context's order.
