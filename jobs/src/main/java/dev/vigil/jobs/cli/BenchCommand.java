@@ -6,7 +6,9 @@ import dev.vigil.connectors.elasticsearch.local.LocalElasticsearch;
 import dev.vigil.jobs.bench.GraphBench;
 import dev.vigil.jobs.bench.KafkaElasticsearchBench;
 import dev.vigil.jobs.synthetic.SyntheticSource;
+import dev.vigil.rules.pack.RulePack;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -60,6 +62,10 @@ final class BenchCommand implements Callable<Integer> {
     @Mixin
     RulesOption rules;
 
+    @Option(names = "--no-rules",
+            description = "Run the same graph with an empty rule pack: the cost of the rules is the difference.")
+    boolean noRules;
+
     @Override
     public Integer call() throws Exception {
         if (!format.equals(SyntheticSource.AVRO) && !format.equals(SyntheticSource.CANONICAL)) {
@@ -68,9 +74,13 @@ final class BenchCommand implements Callable<Integer> {
         if (events < 1 || parallelism < 1 || humans < 1 || services < 0 || rate < 1) {
             throw new UserError("--events, --parallelism, --humans and --rate must be positive");
         }
+        if (noRules && rules.dir != null) {
+            throw new UserError("--no-rules and --rules exclude each other");
+        }
+        RulePack pack = noRules ? RulePack.of("none", List.of()) : rules.load();
         Map<String, Object> figures;
         if (kafkaEs) {
-            var settings = new KafkaElasticsearchBench.Settings(events, parallelism, seed, humans, services, rules.load(),
+            var settings = new KafkaElasticsearchBench.Settings(events, parallelism, seed, humans, services, pack,
                     outOfOrderness, rate, latencySeconds);
             if (esUrl != null) {
                 figures = KafkaElasticsearchBench.run(settings, ElasticsearchOptions.builder().hosts(esUrl).build());
@@ -81,7 +91,7 @@ final class BenchCommand implements Callable<Integer> {
             }
         } else {
             figures = GraphBench.run(new GraphBench.Settings(events, parallelism, format, seed, humans, services,
-                    rules.load(), outOfOrderness));
+                    pack, outOfOrderness));
         }
         spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(figures));
         spec.commandLine().getOut().flush();
