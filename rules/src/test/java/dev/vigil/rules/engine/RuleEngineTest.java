@@ -180,6 +180,23 @@ class RuleEngineTest {
     }
 
     @Test
+    void aRowsOwnScoreSetsScoreAndSeverityAndAScoreOutOfRangeIsRefused() {
+        RuleEngine engine = engine(CompiledPack.compile(RulePack.load(Path.of("src/test/resources/packs/row-score"))));
+
+        Finding high = engine.process(start("e1", "09:00:00", "alice", "s-high", GrantLabel.NO_GRANT)).get(0);
+        assertThat(high.getScore()).isEqualTo(90);
+        assertThat(high.getSeverity()).isEqualTo(Severity.CRITICAL);
+        Finding low = engine.process(start("e2", "09:01:00", "alice", "s-low", GrantLabel.NO_GRANT)).get(0);
+        assertThat(low.getScore()).isEqualTo(30);
+        assertThat(low.getSeverity()).isEqualTo(Severity.LOW);
+        Finding metadata = engine.process(start("e3", "09:02:00", "alice", "s-plain", GrantLabel.NO_GRANT)).get(0);
+        assertThat(metadata.getScore()).isEqualTo(50);
+        assertThat(metadata.getSeverity()).isEqualTo(Severity.MEDIUM);
+        assertThat(engine.process(start("e4", "09:03:00", "alice", "s-odd", GrantLabel.NO_GRANT))).isEmpty();
+        assertThat(engine.stats().get("PUM-971")).isEqualTo(new RuleStats("PUM-971", 3, 0, 1));
+    }
+
+    @Test
     void eachEngineOwnsItsRuntimeUntilClosed() {
         RuleEngine a = engine(builtIn);
         RuleEngine b = engine(builtIn);
