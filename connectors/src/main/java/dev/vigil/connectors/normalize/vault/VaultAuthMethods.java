@@ -35,17 +35,13 @@ final class VaultAuthMethods {
      * method attached: a user name or e-mail for people, a role, service account or instance for workloads.
      * Tokens with neither (created directly with {@code vault token create}) count as machines.
      */
-    static PrincipalKind kind(String displayName, String loginMountType, JsonNode metadata) {
-        for (String candidate : new String[] {loginMountType, method(displayName)}) {
-            if (candidate == null) {
-                continue;
-            }
-            if (HUMAN.contains(candidate)) {
-                return PrincipalKind.HUMAN;
-            }
-            if (MACHINE.contains(candidate)) {
-                return PrincipalKind.SERVICE;
-            }
+    static PrincipalKind kind(String displayName, JsonNode metadata) {
+        String method = method(displayName);
+        if (method != null && HUMAN.contains(method)) {
+            return PrincipalKind.HUMAN;
+        }
+        if (method != null && MACHINE.contains(method)) {
+            return PrincipalKind.SERVICE;
         }
         if (text(metadata, "role_name") != null || text(metadata, "role_id") != null
                 || text(metadata, "service_account_name") != null || text(metadata, "instance_id") != null) {

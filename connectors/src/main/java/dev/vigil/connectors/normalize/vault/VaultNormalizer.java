@@ -187,7 +187,7 @@ public final class VaultNormalizer implements Normalizer {
         String qualified = namespace + name;
         return Principal.newBuilder()
                 .setId(SOURCE + ":" + qualified)
-                .setKind(VaultAuthMethods.kind(displayName, null, at(auth, "metadata")))
+                .setKind(VaultAuthMethods.kind(displayName, at(auth, "metadata")))
                 .setSourceIp(remote)
                 .build();
     }
