@@ -33,7 +33,9 @@ public final class CommandRedactor {
             new Rule(Pattern.compile("-----BEGIN [A-Z ]*PRIVATE KEY-----[\\s\\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)"), MASK),
             // IDENTIFIED BY 'x' in SQL (CREATE USER / ALTER USER / SET PASSWORD).
             new Rule(Pattern.compile("(?i)(identified\\s+by\\s+)('[^']*'|\"[^\"]*\"|\\S+)"), "$1" + MASK),
-            new Rule(Pattern.compile("(?i)(password\\s*(?:=|\\()\\s*)('[^']*'|\"[^\"]*\")"), "$1" + MASK));
+            new Rule(Pattern.compile("(?i)(password\\s*(?:=|\\()\\s*)('[^']*'|\"[^\"]*\")"), "$1" + MASK),
+            // PostgreSQL: CREATE/ALTER ROLE x WITH PASSWORD 'y', as brokered database sessions log it.
+            new Rule(Pattern.compile("(?i)(\\bpassword\\s+)('[^']*')"), "$1" + MASK));
 
     /**
      * Every rule above needs one of these (lower-cased) in the command; most commands have none, and checking a

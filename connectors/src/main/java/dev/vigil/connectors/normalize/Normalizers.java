@@ -11,6 +11,9 @@ public final class Normalizers {
     static {
         register(new CanonicalJsonNormalizer());
         register(new AvroNormalizer());
+        register(new dev.vigil.connectors.normalize.teleport.TeleportNormalizer());
+        register(new dev.vigil.connectors.normalize.vault.VaultNormalizer());
+        register(new dev.vigil.connectors.normalize.cloudtrail.CloudTrailNormalizer());
     }
 
     private Normalizers() {}

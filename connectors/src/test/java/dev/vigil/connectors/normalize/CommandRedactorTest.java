@@ -19,6 +19,7 @@ class CommandRedactorTest {
         "curl -H 'Authorization: Bearer eyJhbGciOi.eyJzdWIiOiIx.c2lnbmF0dXJl' x | curl -H 'Authorization: Bearer [REDACTED]' x",
         "git clone https://bob:ghp_abcdefghijklmnopqrstu@github.example/x | git clone https://bob:[REDACTED]@github.example/x",
         "CREATE USER app IDENTIFIED BY 'Pa55w0rd'          | CREATE USER app IDENTIFIED BY [REDACTED]",
+        "ALTER USER reporting WITH PASSWORD 'S3cret!'     | ALTER USER reporting WITH PASSWORD [REDACTED]",
         "ls -la /var/log                                  | ls -la /var/log",
     })
     void masksSecretsAndKeepsTheShape(String command, String expected) {

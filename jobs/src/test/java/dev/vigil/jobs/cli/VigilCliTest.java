@@ -44,7 +44,7 @@ class VigilCliTest {
         assertOneLineError(vigil("replay", "--input", tmp.resolve("nope.ndjson").toString(), "--out", tmp.toString()),
                 1, "vigil replay: input not found: ");
         assertOneLineError(vigil("replay", "--input", tmp.toString(), "--format", "syslog", "--out", tmp.toString()),
-                1, "unknown format 'syslog' (known: canonical, avro)");
+                1, "unknown format 'syslog' (known: canonical, avro");
         assertOneLineError(vigil("replay", "--input", tmp.toString()), 2, "Missing required option: '--out=DIR'");
     }
 
@@ -121,6 +121,19 @@ class VigilCliTest {
         for (String file : new String[] {"findings.ndjson", "cases.ndjson", "evidence.ndjson", "dead-letters.ndjson"}) {
             assertThat(out.resolve(file)).exists();
         }
+    }
+
+    @Test
+    void replayReadsTeleportAuditEventsAndCountsWhatItSkippedAndRejected() {
+        Path out = tmp.resolve("teleport");
+        Run run = vigil("replay", "--input",
+                Path.of("..", "connectors", "src", "test", "resources", "samples", "teleport").toString(),
+                "--format", "teleport", "--out", out.toString(), "--parallelism", "1");
+        assertThat(run.code()).as(run.err()).isZero();
+        // The golden outcomes of the three sample files: 25 events, 9 malformed lines, 15 lines of nothing Vigil uses.
+        assertThat(run.out()).contains("replay: 25 events read").contains("(teleport)")
+                .contains("dead letters 9").contains("skipped 15");
+        assertThat(out.resolve("dead-letters.ndjson")).content().contains("session.start without user");
     }
 
     @Test
