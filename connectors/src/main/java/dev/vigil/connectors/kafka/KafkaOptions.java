@@ -46,7 +46,11 @@ import org.apache.kafka.common.security.auth.SecurityProtocol;
  * <tr><td>{@code kafka.topic.cases}</td><td>{@code pum.cases}</td><td>scored cases out, keyed by case id</td></tr>
  * <tr><td>{@code kafka.topic.dlq}</td><td>{@code pum.dlq}</td><td>dead letters out, keyed by origin</td></tr>
  * <tr><td>{@code kafka.topic.control}</td><td>{@code pum.control}</td>
- *     <td>control messages in (rule updates for a running job)</td></tr>
+ *     <td>control messages in (rule updates for a running job); created by {@code vigil rules deploy} and by
+ *     {@code vigil run} when it follows it, with {@code max.message.bytes} of 8 MiB</td></tr>
+ * <tr><td>{@code kafka.control.enabled}</td><td>{@code false}</td>
+ *     <td>whether the job follows the control topic: {@code true} lets {@code vigil rules deploy} swap the rule
+ *     pack of the running job without a restart</td></tr>
  * <tr><td>{@code kafka.delivery.guarantee}</td><td>{@code at-least-once}</td>
  *     <td>sinks: {@code at-least-once} (flush on checkpoint; consumers may see a record twice after a restore)
  *     or {@code exactly-once} (Kafka transactions committed on checkpoint: readers with
@@ -96,6 +100,7 @@ public final class KafkaOptions implements Serializable {
     public static final String TOPIC_CASES = PREFIX + "topic.cases";
     public static final String TOPIC_DLQ = PREFIX + "topic.dlq";
     public static final String TOPIC_CONTROL = PREFIX + "topic.control";
+    public static final String CONTROL_ENABLED = PREFIX + "control.enabled";
     public static final String DELIVERY_GUARANTEE = PREFIX + "delivery.guarantee";
     public static final String TRANSACTIONAL_ID_PREFIX = PREFIX + "transactional.id.prefix";
     public static final String TRANSACTION_TIMEOUT = PREFIX + "transaction.timeout";
@@ -103,7 +108,7 @@ public final class KafkaOptions implements Serializable {
     private static final List<String> KEYS = List.of(BOOTSTRAP_SERVERS, GROUP_ID, STARTING_OFFSETS,
             SECURITY_PROTOCOL, SASL_MECHANISM, SASL_JAAS_CONFIG, TRUSTSTORE_LOCATION, TRUSTSTORE_PASSWORD,
             KEYSTORE_LOCATION, KEYSTORE_PASSWORD, KEY_PASSWORD, TOPIC_EVENTS, TOPIC_CASES, TOPIC_DLQ, TOPIC_CONTROL,
-            DELIVERY_GUARANTEE, TRANSACTIONAL_ID_PREFIX, TRANSACTION_TIMEOUT);
+            CONTROL_ENABLED, DELIVERY_GUARANTEE, TRANSACTIONAL_ID_PREFIX, TRANSACTION_TIMEOUT);
 
     private final String bootstrapServers;
     private final String groupId;
@@ -120,6 +125,7 @@ public final class KafkaOptions implements Serializable {
     private final String casesTopic;
     private final String deadLetterTopic;
     private final String controlTopic;
+    private final boolean controlEnabled;
     private final DeliveryGuarantee deliveryGuarantee;
     private final String transactionalIdPrefix;
     private final Duration transactionTimeout;
@@ -141,6 +147,7 @@ public final class KafkaOptions implements Serializable {
         this.casesTopic = b.casesTopic;
         this.deadLetterTopic = b.deadLetterTopic;
         this.controlTopic = b.controlTopic;
+        this.controlEnabled = b.controlEnabled;
         this.deliveryGuarantee = b.deliveryGuarantee;
         this.transactionalIdPrefix = b.transactionalIdPrefix;
         this.transactionTimeout = b.transactionTimeout;
@@ -174,6 +181,7 @@ public final class KafkaOptions implements Serializable {
         b.casesTopic = casesTopic;
         b.deadLetterTopic = deadLetterTopic;
         b.controlTopic = controlTopic;
+        b.controlEnabled = controlEnabled;
         b.deliveryGuarantee = deliveryGuarantee;
         b.transactionalIdPrefix = transactionalIdPrefix;
         b.transactionTimeout = transactionTimeout;
@@ -225,12 +233,21 @@ public final class KafkaOptions implements Serializable {
             case TOPIC_CASES -> b.casesTopic(value);
             case TOPIC_DLQ -> b.deadLetterTopic(value);
             case TOPIC_CONTROL -> b.controlTopic(value);
+            case CONTROL_ENABLED -> b.controlEnabled(parseBoolean(value));
             case DELIVERY_GUARANTEE -> b.deliveryGuarantee(parseEnum(DeliveryGuarantee.class, value));
             case TRANSACTIONAL_ID_PREFIX -> b.transactionalIdPrefix(value);
             case TRANSACTION_TIMEOUT -> b.transactionTimeout(Duration.parse(value));
             default -> throw new IllegalArgumentException("unknown option; known: " + String.join(", ", KEYS)
                     + ", " + CLIENT_PREFIX + "<kafka client property>");
         }
+    }
+
+    private static boolean parseBoolean(String value) {
+        return switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("'" + value + "' is not true or false");
+        };
     }
 
     private static <E extends Enum<E>> E parseEnum(Class<E> type, String value) {
@@ -324,6 +341,11 @@ public final class KafkaOptions implements Serializable {
         return controlTopic;
     }
 
+    /** Whether the job follows the control topic (rule packs deployed while it runs). */
+    public boolean controlEnabled() {
+        return controlEnabled;
+    }
+
     public DeliveryGuarantee deliveryGuarantee() {
         return deliveryGuarantee;
     }
@@ -351,7 +373,7 @@ public final class KafkaOptions implements Serializable {
                 + ", keystore=" + keystoreLocation + ", keystorePassword=" + mask(keystorePassword)
                 + ", keyPassword=" + mask(keyPassword)
                 + ", topics={events=" + eventsTopic + ", cases=" + casesTopic + ", dlq=" + deadLetterTopic
-                + ", control=" + controlTopic + "}, deliveryGuarantee=" + deliveryGuarantee
+                + ", control=" + controlTopic + "}, controlEnabled=" + controlEnabled + ", deliveryGuarantee=" + deliveryGuarantee
                 + ", transactionalIdPrefix=" + transactionalIdPrefix + ", transactionTimeout=" + transactionTimeout
                 + ", extraProperties=" + maskSecrets(extraProperties) + "}";
     }
@@ -389,6 +411,7 @@ public final class KafkaOptions implements Serializable {
         private String casesTopic = "pum.cases";
         private String deadLetterTopic = "pum.dlq";
         private String controlTopic = "pum.control";
+        private boolean controlEnabled;
         private DeliveryGuarantee deliveryGuarantee = DeliveryGuarantee.AT_LEAST_ONCE;
         private String transactionalIdPrefix = "vigil";
         private Duration transactionTimeout = Duration.ofMinutes(15);
@@ -456,6 +479,11 @@ public final class KafkaOptions implements Serializable {
 
         public Builder controlTopic(String topic) {
             this.controlTopic = required(topic, "control topic");
+            return this;
+        }
+
+        public Builder controlEnabled(boolean enabled) {
+            this.controlEnabled = enabled;
             return this;
         }
 

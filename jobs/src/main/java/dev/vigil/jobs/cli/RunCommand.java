@@ -52,6 +52,14 @@ final class RunCommand implements Callable<Integer> {
             Preflight.kafka(kafka);
             Preflight.elasticsearch(es);
         }
+        if (kafka.controlEnabled()) {
+            try {
+                // The job's control source needs the topic; rules deploy may not have run yet.
+                dev.vigil.connectors.kafka.ControlTopic.ensureExists(kafka);
+            } catch (IllegalStateException e) {
+                throw new UserError("control topic " + kafka.controlTopic() + ": " + VigilCli.oneLine(e));
+            }
+        }
         Map<String, String> flink = new java.util.HashMap<>();
         props.forEach((k, v) -> {
             if (k.startsWith("flink.")) {

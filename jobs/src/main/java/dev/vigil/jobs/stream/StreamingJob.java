@@ -38,6 +38,19 @@ public final class StreamingJob {
         return define(source(env, s), s);
     }
 
+    /**
+     * The control topic as raw records when the job follows it ({@code kafka.control.enabled}), else null. Bounded
+     * like the events when the events are.
+     */
+    public static DataStream<RawRecord> controlSource(StreamExecutionEnvironment env, Settings s) {
+        if (!s.kafka().controlEnabled()) {
+            return null;
+        }
+        return env.fromSource(KafkaSources.control(s.kafka(), s.boundedInput()), WatermarkStrategy.noWatermarks(),
+                        "kafka " + s.kafka().controlTopic())
+                .uid("kafka-control-source").setParallelism(1);
+    }
+
     /** The canonical events topic as raw records, each with its topic, partition and offset for dead letters. */
     public static DataStream<RawRecord> source(StreamExecutionEnvironment env, Settings s) {
         SingleOutputStreamOperator<RawRecord> raw = env.fromSource(
@@ -55,7 +68,8 @@ public final class StreamingJob {
      * between (a failure, say) and run the production job otherwise unchanged.
      */
     public static DetectionStreams define(DataStream<RawRecord> raw, Settings s) {
-        DetectionStreams streams = DetectionGraph.build(raw, s.pack(), s.detection());
+        DetectionStreams streams = DetectionGraph.build(raw, s.pack(), s.detection(),
+                controlSource(raw.getExecutionEnvironment(), s));
         attachSinks(streams, s.kafka(), s.elasticsearch());
         return streams;
     }

@@ -90,6 +90,21 @@ class VigilCliTest {
     }
 
     @Test
+    void rulesDeployRefusesAnInvalidPackWithFileAndLineBeforeItTalksToKafka() {
+        // Nothing listens on port 1: had the pack passed, publishing would have failed with another message.
+        Path broken = Path.of("src", "test", "resources", "packs", "reload", "broken");
+        Run run = vigil("rules", "deploy", "--bootstrap", "127.0.0.1:1", broken.toString());
+        assertThat(run.code()).isEqualTo(1);
+        assertThat(run.err()).startsWith("not deployed: pack ").contains(broken + "/ACME-001/rule.epl:")
+                .doesNotContain("Kafka").doesNotContain("\tat ");
+
+        assertOneLineError(vigil("rules", "deploy", Path.of("..", "docs", "examples", "rules").toString()), 1,
+                "say where Kafka is: --bootstrap HOST:PORT or --config FILE");
+        assertOneLineError(vigil("rules", "deploy", "--bootstrap", "127.0.0.1:1"), 1,
+                "Kafka at 127.0.0.1:1 does not answer");
+    }
+
+    @Test
     void rulesTestFailsOnABrokenFixture() throws IOException {
         Path rules = tmp.resolve("rules");
         copyTree(Path.of("..", "docs", "examples", "rules"), rules);

@@ -140,6 +140,32 @@ class RuleEngineTest {
     }
 
     @Test
+    void aHeldBackRuleStartsWithoutTheHistoryTheOthersSaw() {
+        RuleEngine engine = engine(CompiledPack.compile(RulePack.builtIn().merge(absencePack)));
+        engine.holdBack(List.of("PUM-950"));
+        engine.process(start("a", "08:00:00", "alice", "s-a", GrantLabel.IN_GRANT));
+        engine.advanceTo(at("08:30:00"));
+        engine.deployHeldBack();
+
+        assertThat(engine.process(start("b", "08:45:00", "bob", "s-b", GrantLabel.NO_GRANT)))
+                .as("the rules deployed first run on").extracting(Finding::getRuleId).containsExactly("PUM-001");
+        assertThat(engine.advanceTo(at("12:30:00"))).as("alice's start came before PUM-950 was deployed").isEmpty();
+        assertThat(engine.advanceTo(at("12:45:00"))).singleElement()
+                .satisfies(f -> assertThat(f.getEventIds()).containsExactly("b"));
+    }
+
+    @Test
+    void rulesHeldBackBeforeAnyEventDeployWithTheRestAtTheFirstOne() {
+        RuleEngine engine = engine(CompiledPack.compile(absencePack));
+        engine.holdBack(List.of("PUM-950"));
+        engine.deployHeldBack();
+        engine.process(start("a", "08:00:00", "alice", "s-a", GrantLabel.IN_GRANT));
+        assertThat(engine.advanceTo(at("12:00:00"))).singleElement()
+                .satisfies(f -> assertThat(f.getEventIds()).containsExactly("a"));
+        assertThatThrownBy(() -> engine.holdBack(List.of("PUM-950"))).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
     void aDeploymentChangesParametersWithoutTouchingEpl() {
         RulePack shorter = absencePack.withParameters(Map.of("PUM-950", Map.of("max_session_length", "PT1H")));
         assertThat(shorter.version()).isNotEqualTo(absencePack.version());
