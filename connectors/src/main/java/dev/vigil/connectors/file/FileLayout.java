@@ -14,7 +14,9 @@ import java.util.Set;
  * or wrappers such as CloudTrail's {@code {"Records":[...]}} and Microsoft Graph's {@code {"value":[...]}}.
  */
 enum FileLayout {
-    LINES, DOCUMENTS, WRAPPED_DOCUMENTS;
+    LINES, DOCUMENTS, WRAPPED_DOCUMENTS,
+    /** Canonical events in Avro single-object encoding (marker C3 01), which may contain any byte. */
+    AVRO_OBJECTS;
 
     /** Top-level fields whose array holds the records of a wrapper document. */
     static final Set<String> WRAPPERS = Set.of("Records", "records", "value");
@@ -35,6 +37,9 @@ enum FileLayout {
             }
             if (b == '[') {
                 return DOCUMENTS;
+            }
+            if (b == 0xC3) {
+                return in.read() == 0x01 ? AVRO_OBJECTS : LINES;
             }
             if (b != '{') {
                 return LINES;

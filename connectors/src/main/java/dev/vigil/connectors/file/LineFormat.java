@@ -22,7 +22,8 @@ import org.apache.flink.core.fs.Path;
  * Reads files as records, one {@link RawRecord} each with {@code file:line} as its origin, so that a dead letter
  * points at the exact line of an export. Files ending in {@code .gz} are decompressed. Most files hold a record per
  * line; JSON documents (a top-level array, pretty-printed objects, {@code {"Records":[...]}} wrappers) are split
- * into their records ({@link FileLayout}), whose origin is {@code file:line#n}. With format
+ * into their records ({@link FileLayout}), whose origin is {@code file:line#n}; files of Avro single-object
+ * records are split by decoding them, origin {@code file:#n}. With format
  * {@value FormatDetector#AUTO} the format is detected per file from its first records ({@link FormatDetector}),
  * so one directory may mix formats.
  *
@@ -72,6 +73,9 @@ public final class LineFormat implements BulkFormat<RawRecord, FileSourceSplit> 
         FileLayout layout = FileLayout.of(open(path));
         if (layout == FileLayout.LINES) {
             return new LineRecords(open(path), maxLineBytes);
+        }
+        if (layout == FileLayout.AVRO_OBJECTS) {
+            return new AvroObjectRecords(open(path));
         }
         return new JsonDocumentRecords(open(path), layout == FileLayout.WRAPPED_DOCUMENTS, () -> open(path), maxLineBytes);
     }
