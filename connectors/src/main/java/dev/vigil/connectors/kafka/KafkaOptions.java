@@ -51,6 +51,10 @@ import org.apache.kafka.common.security.auth.SecurityProtocol;
  * <tr><td>{@code kafka.control.enabled}</td><td>{@code false}</td>
  *     <td>whether the job follows the control topic: {@code true} lets {@code vigil rules deploy} swap the rule
  *     pack of the running job without a restart</td></tr>
+ * <tr><td>{@code kafka.topic.raw.<format>}</td><td>none</td>
+ *     <td>a topic of raw product records in {@code <format>} (one of the {@code --format} names, e.g.
+ *     {@code kafka.topic.raw.teleport: teleport.audit}), one key per source; each is read beside the events topic
+ *     and normalized by that format's normalizer in the same job graph</td></tr>
  * <tr><td>{@code kafka.delivery.guarantee}</td><td>{@code at-least-once}</td>
  *     <td>sinks: {@code at-least-once} (flush on checkpoint; consumers may see a record twice after a restore)
  *     or {@code exactly-once} (Kafka transactions committed on checkpoint: readers with
@@ -101,6 +105,8 @@ public final class KafkaOptions implements Serializable {
     public static final String TOPIC_DLQ = PREFIX + "topic.dlq";
     public static final String TOPIC_CONTROL = PREFIX + "topic.control";
     public static final String CONTROL_ENABLED = PREFIX + "control.enabled";
+    /** Prefix of the raw product topics: {@code kafka.topic.raw.<format>}. */
+    public static final String TOPIC_RAW_PREFIX = PREFIX + "topic.raw.";
     public static final String DELIVERY_GUARANTEE = PREFIX + "delivery.guarantee";
     public static final String TRANSACTIONAL_ID_PREFIX = PREFIX + "transactional.id.prefix";
     public static final String TRANSACTION_TIMEOUT = PREFIX + "transaction.timeout";
@@ -130,6 +136,8 @@ public final class KafkaOptions implements Serializable {
     private final String transactionalIdPrefix;
     private final Duration transactionTimeout;
     private final Map<String, String> extraProperties;
+    /** Raw product topics by format, in key order. */
+    private final Map<String, String> rawTopics;
 
     private KafkaOptions(Builder b) {
         this.bootstrapServers = b.bootstrapServers;
@@ -152,6 +160,7 @@ public final class KafkaOptions implements Serializable {
         this.transactionalIdPrefix = b.transactionalIdPrefix;
         this.transactionTimeout = b.transactionTimeout;
         this.extraProperties = Collections.unmodifiableMap(new LinkedHashMap<>(b.extraProperties));
+        this.rawTopics = Collections.unmodifiableMap(new LinkedHashMap<>(b.rawTopics));
     }
 
     /** Options with every default, for a broker at {@code bootstrapServers}. */
@@ -186,6 +195,7 @@ public final class KafkaOptions implements Serializable {
         b.transactionalIdPrefix = transactionalIdPrefix;
         b.transactionTimeout = transactionTimeout;
         b.extraProperties.putAll(extraProperties);
+        b.rawTopics.putAll(rawTopics);
         return b;
     }
 
@@ -205,6 +215,14 @@ public final class KafkaOptions implements Serializable {
             String value = props.getProperty(key).trim();
             if (key.startsWith(CLIENT_PREFIX)) {
                 b.clientProperty(key.substring(CLIENT_PREFIX.length()), value);
+                continue;
+            }
+            if (key.startsWith(TOPIC_RAW_PREFIX)) {
+                try {
+                    b.rawTopic(key.substring(TOPIC_RAW_PREFIX.length()), value);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("Bad value for " + key + ": " + e.getMessage(), e);
+                }
                 continue;
             }
             try {
@@ -359,6 +377,11 @@ public final class KafkaOptions implements Serializable {
     }
 
     /** The extra client properties, in the order given. */
+    /** Raw product topics by the format their records are in ({@code kafka.topic.raw.<format>}); empty by default. */
+    public Map<String, String> rawTopics() {
+        return rawTopics;
+    }
+
     public Map<String, String> extraProperties() {
         return extraProperties;
     }
@@ -373,7 +396,7 @@ public final class KafkaOptions implements Serializable {
                 + ", keystore=" + keystoreLocation + ", keystorePassword=" + mask(keystorePassword)
                 + ", keyPassword=" + mask(keyPassword)
                 + ", topics={events=" + eventsTopic + ", cases=" + casesTopic + ", dlq=" + deadLetterTopic
-                + ", control=" + controlTopic + "}, controlEnabled=" + controlEnabled + ", deliveryGuarantee=" + deliveryGuarantee
+                + ", control=" + controlTopic + ", raw=" + rawTopics + "}, controlEnabled=" + controlEnabled + ", deliveryGuarantee=" + deliveryGuarantee
                 + ", transactionalIdPrefix=" + transactionalIdPrefix + ", transactionTimeout=" + transactionTimeout
                 + ", extraProperties=" + maskSecrets(extraProperties) + "}";
     }
@@ -416,6 +439,17 @@ public final class KafkaOptions implements Serializable {
         private String transactionalIdPrefix = "vigil";
         private Duration transactionTimeout = Duration.ofMinutes(15);
         private final Map<String, String> extraProperties = new LinkedHashMap<>();
+        private final Map<String, String> rawTopics = new java.util.TreeMap<>();
+
+        /** Reads raw records of {@code format} (a registered {@code --format} name) from {@code topic}. */
+        public Builder rawTopic(String format, String topic) {
+            if (!dev.vigil.connectors.normalize.Normalizers.formats().contains(format)) {
+                throw new IllegalArgumentException("unknown format '" + format + "' (known: "
+                        + String.join(", ", dev.vigil.connectors.normalize.Normalizers.formats()) + ")");
+            }
+            rawTopics.put(format, required(topic, "raw " + format + " topic"));
+            return this;
+        }
 
         private Builder() {}
 

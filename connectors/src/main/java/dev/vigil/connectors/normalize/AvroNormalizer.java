@@ -30,6 +30,16 @@ public final class AvroNormalizer implements Normalizer {
         }
     }
 
+    /** Single-object encoding (C3 01) carrying the fingerprint of the PrivilegedEvent schema. */
+    @Override
+    public boolean recognizes(byte[] firstRecord) {
+        if (firstRecord.length < 10 || firstRecord[0] != (byte) 0xC3 || firstRecord[1] != (byte) 0x01) {
+            return false;
+        }
+        long fingerprint = ByteBuffer.wrap(firstRecord, 2, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+        return fingerprint == org.apache.avro.SchemaNormalization.parsingFingerprint64(PrivilegedEvent.getClassSchema());
+    }
+
     private static String oneLine(Exception e) {
         String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         int nl = m.indexOf('\n');

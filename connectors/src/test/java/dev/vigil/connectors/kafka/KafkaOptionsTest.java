@@ -169,4 +169,20 @@ class KafkaOptionsTest {
         assertThat(changed.casesTopic()).isEqualTo("c");
         assertThat(changed.clientProperties()).containsEntry("linger.ms", "20").containsEntry("bootstrap.servers", "k:9092");
     }
+
+    @Test
+    void rawProductTopicsAreReadPerFormatAndAnUnknownFormatIsNamed() {
+        Properties file = new Properties();
+        file.setProperty("kafka.topic.raw.canonical", "legacy.events.json");
+        file.setProperty("kafka.topic.raw.avro", "mirror.pum.events");
+        KafkaOptions options = KafkaOptions.fromProperties(file);
+        assertThat(options.rawTopics()).containsExactly(
+                java.util.Map.entry("avro", "mirror.pum.events"), java.util.Map.entry("canonical", "legacy.events.json"));
+        assertThat(options.toBuilder().build().rawTopics()).isEqualTo(options.rawTopics());
+        assertThat(KafkaOptions.defaults("k:9092").rawTopics()).isEmpty();
+
+        file.setProperty("kafka.topic.raw.syslog", "x");
+        assertThatThrownBy(() -> KafkaOptions.fromProperties(file))
+                .hasMessageStartingWith("Bad value for kafka.topic.raw.syslog: unknown format 'syslog' (known: canonical, avro");
+    }
 }

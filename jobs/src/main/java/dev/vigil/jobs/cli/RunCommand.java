@@ -28,6 +28,12 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     RulesOption rules;
 
+    @Mixin
+    IdentitiesOption identities;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--skip-preflight", description = "Submit without first checking that Kafka and Elasticsearch answer.")
     boolean skipPreflight;
 
@@ -48,6 +54,7 @@ final class RunCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserError("config " + config + ": " + e.getMessage());
         }
+        detection.identities = identities.load();
         if (!skipPreflight) {
             Preflight.kafka(kafka);
             Preflight.elasticsearch(es);
@@ -79,7 +86,14 @@ final class RunCommand implements Callable<Integer> {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.getConfig().enableObjectReuse();
         StreamingJob.define(env, new StreamingJob.Settings(kafka, es, detection, rules.load(), false));
-        env.execute("vigil");
+        var result = env.execute("vigil");
+        // A production job runs until cancelled; when it does end (a bounded source, a stop), say what it read.
+        if (result != null && !(result instanceof org.apache.flink.core.execution.DetachedJobExecutionResult)) {
+            java.io.PrintWriter w = spec.commandLine().getOut();
+            w.println("vigil run: job finished");
+            dev.vigil.jobs.ingest.IngestReport.from(result.getAllAccumulatorResults()).print(w, "  ");
+            w.flush();
+        }
         return 0;
     }
 }

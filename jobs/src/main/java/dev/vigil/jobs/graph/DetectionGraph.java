@@ -49,7 +49,8 @@ public final class DetectionGraph {
     public static DetectionStreams build(DataStream<RawRecord> raw, RulePack pack, DetectionOptions options,
                                          DataStream<RawRecord> control) {
         SingleOutputStreamOperator<PrivilegedEvent> events = raw
-                .process(new EventParser(options.maxRecordBytes, options.maxFutureSkew.toMillis(), options.maxCommandLength))
+                .process(new EventParser(options.maxRecordBytes, options.maxFutureSkew.toMillis(), options.maxCommandLength)
+                        .withIdentities(options.identities))
                 .name("parse and validate").uid("parse");
         parallelism(events, options);
 

@@ -51,7 +51,10 @@ public final class StreamingJob {
                 .uid("kafka-control-source").setParallelism(1);
     }
 
-    /** The canonical events topic as raw records, each with its topic, partition and offset for dead letters. */
+    /**
+     * The canonical events topic, and every raw product topic configured, as raw records, each with its topic,
+     * partition and offset for dead letters.
+     */
     public static DataStream<RawRecord> source(StreamExecutionEnvironment env, Settings s) {
         SingleOutputStreamOperator<RawRecord> raw = env.fromSource(
                         KafkaSources.rawEvents(s.kafka(), s.kafka().eventsTopic(), AvroNormalizer.FORMAT, s.boundedInput()),
@@ -60,7 +63,20 @@ public final class StreamingJob {
         if (s.detection().parallelism > 0) {
             raw.setParallelism(s.detection().parallelism);
         }
-        return raw;
+        DataStream<RawRecord> all = raw;
+        // Raw product topics (kafka.topic.raw.<format>): each record keeps its format, so the graph's parser
+        // normalizes it with that product's normalizer, and dead-letters it with that format and reason.
+        for (java.util.Map.Entry<String, String> topic : s.kafka().rawTopics().entrySet()) {
+            SingleOutputStreamOperator<RawRecord> product = env.fromSource(
+                            KafkaSources.rawEvents(s.kafka(), topic.getValue(), topic.getKey(), s.boundedInput()),
+                            WatermarkStrategy.noWatermarks(), "kafka " + topic.getValue() + " (" + topic.getKey() + ")")
+                    .uid("kafka-source-raw-" + topic.getKey());
+            if (s.detection().parallelism > 0) {
+                product.setParallelism(s.detection().parallelism);
+            }
+            all = all.union(product);
+        }
+        return all;
     }
 
     /**
