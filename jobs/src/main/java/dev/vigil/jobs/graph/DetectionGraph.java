@@ -4,6 +4,7 @@ import dev.vigil.connectors.RawRecord;
 import dev.vigil.event.DeadLetter;
 import dev.vigil.event.LabelledEvent;
 import dev.vigil.event.PrivilegedEvent;
+import dev.vigil.jobs.anomaly.AnomalyScoringFunction;
 import dev.vigil.jobs.cases.CaseBuilderFunction;
 import dev.vigil.jobs.cases.CaseKeys;
 import dev.vigil.jobs.evidence.EvidenceBuilderFunction;
@@ -27,7 +28,7 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  *
  * <pre>
  * raw -> parse/validate (-> dead letters) -> watermarks -> key by principal -> grant context (-> late)
- *     -> rules (Esper) -> findings -> case builder (by case id) -> cases
+ *     -> rules (Esper) + anomaly scoring (PUM-100) -> findings -> case builder (by case id) -> cases
  *     labelled + late + findings -> evidence builder (by principal) -> evidence
  * </pre>
  *
@@ -61,7 +62,11 @@ public final class DetectionGraph {
                 .transform("rules " + pack.version(), TypeInformation.of(Finding.class), new RuleOperator(pack, RuleOperator.DEFAULT_TIMING_SAMPLE_EVERY, options.maxReplayEvents))
                 .uid("rules");
         parallelism(ruleFindings, options);
-        SingleOutputStreamOperator<Finding> findings = ruleFindings.map(new FindingTally())
+        SingleOutputStreamOperator<Finding> anomalyFindings = byPrincipal
+                .process(new AnomalyScoringFunction(options.anomalyModel))
+                .name("anomaly scoring (PUM-100)").uid("anomaly-scoring");
+        parallelism(anomalyFindings, options);
+        SingleOutputStreamOperator<Finding> findings = ruleFindings.union(anomalyFindings).map(new FindingTally())
                 .name("count findings").uid("finding-tally");
         parallelism(findings, options);
 
