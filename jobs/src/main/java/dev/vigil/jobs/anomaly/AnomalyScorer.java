@@ -19,6 +19,11 @@ public final class AnomalyScorer implements Serializable {
 
     /** Without a model, a unit this many baseline deviations from the principal's mean on some feature is flagged. */
     public static final double Z_THRESHOLD = 5.0;
+    /**
+     * A principal's first units only teach its profile: everything is first-seen then. They are scored but never
+     * flagged, left out of training, and left out of evaluation figures.
+     */
+    public static final int WARM_UP = 5;
     /** Features named in an explanation. */
     public static final int TOP_FEATURES = 3;
     /** Cyclic features (hour, weekday): unusual in either direction. Others are unusual only when higher. */
@@ -27,7 +32,11 @@ public final class AnomalyScorer implements Serializable {
 
     /** What a unit scored and why. {@code mode} is {@code model <version>} or {@code baseline}. */
     public record Verdict(double[] features, double score, double threshold, boolean flagged, String mode,
-                          String baseline, List<FeatureContribution> topFeatures) {}
+                          String baseline, List<FeatureContribution> topFeatures) {
+        public boolean warmUp() {
+            return mode.endsWith("(warm-up)");
+        }
+    }
 
     private volatile AnomalyModel model;
 
@@ -47,7 +56,12 @@ public final class AnomalyScorer implements Serializable {
     /** Features of {@code unit}, its score against the profile as it was, and the profile updated with it. */
     public Verdict judge(SessionActivity unit, PrincipalProfile profile) {
         double[] x = FeatureExtractor.features(unit, profile);
+        boolean warmingUp = profile.observations < WARM_UP;
         Verdict v = score(unit.kind, x, profile);
+        if (warmingUp) {
+            v = new Verdict(v.features(), v.score(), v.threshold(), false, v.mode() + " (warm-up)", v.baseline(),
+                    v.topFeatures());
+        }
         profile.observe(x);
         profile.lastSeenAt = Math.max(profile.lastSeenAt, unit.lastActAt);
         return v;

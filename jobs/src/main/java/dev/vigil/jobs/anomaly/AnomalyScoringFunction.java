@@ -42,9 +42,8 @@ public class AnomalyScoringFunction extends KeyedProcessFunction<String, Labelle
     public static final String RULE_ID = "PUM-100";
     public static final String RULE_NAME = "behavioural anomaly";
     /** A session without END closes this long after its latest act. */
-    public static final Duration SESSION_IDLE = Duration.ofHours(12);
+    public static final Duration SESSION_IDLE = Duration.ofMillis(SessionActivity.SESSION_IDLE_MS);
     public static final Duration DEFAULT_PROFILE_RETENTION = Duration.ofDays(90);
-    private static final long HOUR = 3_600_000L;
 
     private final AnomalyScorer scorer;
     private final long profileRetentionMs;
@@ -112,10 +111,7 @@ public class AnomalyScoringFunction extends KeyedProcessFunction<String, Labelle
     }
 
     static long closeAt(SessionActivity unit) {
-        if (unit.isSecretHour()) {
-            return unit.hourStart() + HOUR;
-        }
-        return unit.endedAt != null ? unit.endedAt : unit.lastActAt + SESSION_IDLE.toMillis();
+        return unit.closeAt();
     }
 
     @Override
@@ -129,8 +125,7 @@ public class AnomalyScoringFunction extends KeyedProcessFunction<String, Labelle
                 stillOpen = true;
             }
         }
-        closing.sort(java.util.Comparator.comparingLong(SessionActivity::stoppedAt)
-                .thenComparing(u -> u.key));
+        closing.sort(SessionActivity.CLOSING_ORDER);
         PrincipalProfile p = profile.value();
         if (!closing.isEmpty()) {
             if (p == null) {

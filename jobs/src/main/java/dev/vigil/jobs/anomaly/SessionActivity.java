@@ -136,6 +136,24 @@ public class SessionActivity {
         }
     }
 
+    /** How long a session without END stays open after its latest act. */
+    public static final long SESSION_IDLE_MS = 12 * 3_600_000L;
+
+    /**
+     * The event time the unit closes at: its END; without END, {@link #SESSION_IDLE_MS} after its latest act; for a
+     * secret hour, the end of the hour. Units of one principal are judged in (close time, key) order everywhere.
+     */
+    public long closeAt() {
+        if (isSecretHour()) {
+            return hourStart() + 3_600_000L;
+        }
+        return endedAt != null ? endedAt : lastActAt + SESSION_IDLE_MS;
+    }
+
+    /** The order units of one principal are judged in. */
+    public static final java.util.Comparator<SessionActivity> CLOSING_ORDER =
+            java.util.Comparator.comparingLong(SessionActivity::closeAt).thenComparing(u -> u.key);
+
     /** Where the unit stopped: its END, else its latest act. */
     public long stoppedAt() {
         return endedAt != null ? endedAt : lastActAt;

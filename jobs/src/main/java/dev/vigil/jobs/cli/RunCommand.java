@@ -28,6 +28,9 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     RulesOption rules;
 
+    @Mixin
+    ModelOption model;
+
     @Option(names = "--skip-preflight", description = "Submit without first checking that Kafka and Elasticsearch answer.")
     boolean skipPreflight;
 
@@ -70,6 +73,8 @@ final class RunCommand implements Callable<Integer> {
         checkpoints.applyTo(conf);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.getConfig().enableObjectReuse();
+        detection.anomalyModel = model.load();
+        org.slf4j.LoggerFactory.getLogger(RunCommand.class).info("anomaly: {}", ModelOption.describe(detection.anomalyModel));
         StreamingJob.define(env, new StreamingJob.Settings(kafka, es, detection, rules.load(), false));
         env.execute("vigil");
         return 0;
