@@ -74,6 +74,7 @@ final class DemoCommand implements Callable<Integer> {
 
     @Mixin
     IdentitiesOption identities;
+    ModelOption model;
 
     @Override
     public Integer call() throws Exception {
@@ -83,6 +84,7 @@ final class DemoCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         var pack = rules.load();
         var resolver = identities.load();
+        var anomalyModel = model.load();
         LocalElasticsearch localEs = null;
         try (EmbeddedKafka kafkaServer = EmbeddedKafka.start()) {
             KafkaOptions kafka = KafkaOptions.defaults(kafkaServer.bootstrapServers());
@@ -119,6 +121,8 @@ final class DemoCommand implements Callable<Integer> {
             detection.outOfOrderness = Duration.ofSeconds(5);
             detection.sourceIdleness = Duration.ofSeconds(2);
             detection.identities = resolver;
+            detection.anomalyModel = anomalyModel;
+            say(out, "anomaly        %s", ModelOption.describe(anomalyModel));
             StreamingJob.define(env, new StreamingJob.Settings(kafka, es, detection, pack, true));
             JobClient job = env.executeAsync("vigil demo");
             say(out, "flink          job running, web UI at http://127.0.0.1:%d", port);
@@ -178,6 +182,7 @@ final class DemoCommand implements Callable<Integer> {
         dev.vigil.jobs.ingest.IngestReport.from(acc).print(out, "    ");
         out.printf("  attacks mixed in %s%n", injected.isEmpty() ? "none" : ReplayCommand.byRule(injected));
         out.printf("  rules loaded    %s%n", String.join(", ", ruleIds));
+        out.printf("  anomaly         %s%n", ModelOption.describe(model.load()));
         out.printf("  findings        %,d   %s%n", report.findings(), ReplayCommand.byRule(report.findingsByRule()));
         out.printf("  cases           %,d in %s%n", report.cases(), "pum-cases");
         out.printf("  evidence        %,d records in %s%n", report.evidence(), "pum-evidence");

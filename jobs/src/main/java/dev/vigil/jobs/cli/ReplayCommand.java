@@ -40,6 +40,7 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Mixin
     IdentitiesOption identities;
+    ModelOption model;
 
     @Option(names = "--parallelism", defaultValue = "2", description = "Parallel tasks (default: ${DEFAULT-VALUE}).")
     int parallelism;
@@ -54,9 +55,11 @@ final class ReplayCommand implements Callable<Integer> {
         if (!format.equals(FormatDetector.AUTO) && !Normalizers.formats().contains(format)) {
             throw new UserError("unknown format '" + format + "' (known: " + String.join(", ", Normalizers.formats()) + ")");
         }
+        var anomalyModel = model.load();
         ReplayJob.Summary s = ReplayJob.run(new ReplayJob.Request(inputs, format, out, rules.load(), parallelism, outOfOrderness,
-                identities.load()));
+                identities.load()), anomalyModel);
         PrintWriter w = spec.commandLine().getOut();
+        w.printf("anomaly: %s%n", ModelOption.describe(anomalyModel));
         w.printf("replay: %,d events read in %.1f s (%s)%n", s.events(), s.took().toMillis() / 1000.0, format);
         w.printf("  dead letters %,d%s   skipped %,d%n", s.deadLetters(),
                 s.deadLetters() > 0 ? " (" + out.resolve(ReplayJob.DEAD_LETTERS) + ")" : "", s.skipped());

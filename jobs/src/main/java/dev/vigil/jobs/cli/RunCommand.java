@@ -33,6 +33,7 @@ final class RunCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
+    ModelOption model;
 
     @Option(names = "--skip-preflight", description = "Submit without first checking that Kafka and Elasticsearch answer.")
     boolean skipPreflight;
@@ -85,6 +86,8 @@ final class RunCommand implements Callable<Integer> {
         checkpoints.applyTo(conf);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.getConfig().enableObjectReuse();
+        detection.anomalyModel = model.load();
+        org.slf4j.LoggerFactory.getLogger(RunCommand.class).info("anomaly: {}", ModelOption.describe(detection.anomalyModel));
         StreamingJob.define(env, new StreamingJob.Settings(kafka, es, detection, rules.load(), false));
         var result = env.execute("vigil");
         // A production job runs until cancelled; when it does end (a bounded source, a stop), say what it read.

@@ -5,6 +5,7 @@ import dev.vigil.connectors.control.ControlMessage;
 import dev.vigil.event.DeadLetter;
 import dev.vigil.event.LabelledEvent;
 import dev.vigil.event.PrivilegedEvent;
+import dev.vigil.jobs.anomaly.AnomalyScoringFunction;
 import dev.vigil.jobs.cases.CaseBuilderFunction;
 import dev.vigil.jobs.cases.CaseKeys;
 import dev.vigil.jobs.evidence.EvidenceBuilderFunction;
@@ -29,7 +30,7 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  *
  * <pre>
  * raw -> parse/validate (-> dead letters) -> watermarks -> key by principal -> grant context (-> late)
- *     -> rules (Esper) -> findings -> case builder (by case id) -> cases
+ *     -> rules (Esper) + anomaly scoring (PUM-100) -> findings -> case builder (by case id) -> cases
  *     labelled + late + findings -> evidence builder (by principal) -> evidence
  * </pre>
  *
@@ -85,7 +86,11 @@ public final class DetectionGraph {
                     .uid("rules");
         }
         parallelism(ruleFindings, options);
-        SingleOutputStreamOperator<Finding> findings = ruleFindings.map(new FindingTally())
+        SingleOutputStreamOperator<Finding> anomalyFindings = byPrincipal
+                .process(new AnomalyScoringFunction(options.anomalyModel))
+                .name("anomaly scoring (PUM-100)").uid("anomaly-scoring");
+        parallelism(anomalyFindings, options);
+        SingleOutputStreamOperator<Finding> findings = ruleFindings.union(anomalyFindings).map(new FindingTally())
                 .name("count findings").uid("finding-tally");
         parallelism(findings, options);
 

@@ -57,6 +57,12 @@ public class DetectionOptions implements Serializable {
      */
     public dev.vigil.connectors.identity.IdentityResolver identities;
 
+    /**
+     * The behavioural anomaly model PUM-100 scores closed sessions with ({@code --model FILE}); null scores them
+     * against per-principal baselines alone (z-scores).
+     */
+    public dev.vigil.jobs.anomaly.AnomalyModel anomalyModel;
+
     /** Operator parallelism; 0 keeps the environment's default. */
     public int parallelism = 0;
 

@@ -63,6 +63,11 @@ public final class ReplayJob {
     private ReplayJob() {}
 
     public static Summary run(Request request) throws Exception {
+        return run(request, null);
+    }
+
+    /** As {@link #run(Request)}, PUM-100 scoring with {@code model} (null: per-principal baselines alone). */
+    public static Summary run(Request request, dev.vigil.jobs.anomaly.AnomalyModel model) throws Exception {
         for (Path p : request.inputs()) {
             if (!Files.exists(p)) {
                 throw new UserError("input not found: " + p);
@@ -88,6 +93,7 @@ public final class ReplayJob {
         DetectionOptions options = DetectionOptions.forReplay();
         options.outOfOrderness = request.outOfOrderness();
         options.identities = request.identities();
+        options.anomalyModel = model;
         DetectionStreams streams = DetectionGraph.build(raw, request.pack(), options);
         attachFileSinks(streams, request.out());
 
