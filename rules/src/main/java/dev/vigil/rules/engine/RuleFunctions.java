@@ -1,5 +1,6 @@
 package dev.vigil.rules.engine;
 
+import dev.vigil.rules.command.CommandPatterns;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -11,7 +12,8 @@ import java.util.List;
  */
 public final class RuleFunctions {
     /** The names EPL uses, each a public static method here. */
-    public static final List<String> NAMES = List.of("iso", "duration", "joined");
+    public static final List<String> NAMES = List.of("iso", "duration", "joined",
+            "commandPattern", "listed");
 
     private RuleFunctions() {}
 
@@ -45,5 +47,52 @@ public final class RuleFunctions {
     /** A list as {@code a, b, c}; "none" for null or empty. */
     public static String joined(String[] values) {
         return values == null || values.length == 0 ? "none" : String.join(", ", Arrays.asList(values));
+    }
+
+    /** The last pattern list used, so a rule's constant parameters are not looked up again on every command. */
+    private record PatternList(String patterns, String extra, CommandPatterns parsed) {}
+
+    private static volatile PatternList lastPatterns = new PatternList("", "", CommandPatterns.of(""));
+
+    /**
+     * The {@code category/name} of the first pattern in {@code patterns}, then {@code extra} (both
+     * {@link CommandPatterns} text, usually rule parameters), that the command line matches; null when none does.
+     */
+    public static String commandPattern(String commandLine, String patterns, String extra) {
+        if (commandLine == null) {
+            return null;
+        }
+        CommandPatterns.Match m = parsed(patterns, extra).match(commandLine);
+        return m == null ? null : m.pattern().label();
+    }
+
+    private static CommandPatterns parsed(String patterns, String extra) {
+        PatternList last = lastPatterns;
+        if (!(same(last.patterns(), patterns) && same(last.extra(), extra))) {
+            String text = (patterns == null ? "" : patterns) + (extra == null || extra.isBlank() ? "" : "\n" + extra);
+            last = new PatternList(patterns, extra, CommandPatterns.of(text));
+            lastPatterns = last;
+        }
+        return last.parsed();
+    }
+
+    private static boolean same(String a, String b) {
+        return a == b || (a != null && a.equals(b));
+    }
+
+    /**
+     * Whether {@code value} is one of the names in {@code list}, a comma- or space-separated parameter such as
+     * {@code "sftp, scp"}; case-insensitive. False for a null value.
+     */
+    public static boolean listed(String value, String list) {
+        if (value == null || list == null) {
+            return false;
+        }
+        for (String item : list.split("[,\\s]+")) {
+            if (!item.isEmpty() && item.equalsIgnoreCase(value.strip())) {
+                return true;
+            }
+        }
+        return false;
     }
 }
