@@ -11,6 +11,7 @@ public final class Normalizers {
     static {
         register(new CanonicalJsonNormalizer());
         register(new AvroNormalizer());
+        register(new dev.vigil.connectors.normalize.entra.EntraPimNormalizer());
     }
 
     private Normalizers() {}

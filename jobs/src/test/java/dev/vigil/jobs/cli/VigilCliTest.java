@@ -44,7 +44,7 @@ class VigilCliTest {
         assertOneLineError(vigil("replay", "--input", tmp.resolve("nope.ndjson").toString(), "--out", tmp.toString()),
                 1, "vigil replay: input not found: ");
         assertOneLineError(vigil("replay", "--input", tmp.toString(), "--format", "syslog", "--out", tmp.toString()),
-                1, "unknown format 'syslog' (known: canonical, avro)");
+                1, "unknown format 'syslog' (known: canonical, avro");
         assertOneLineError(vigil("replay", "--input", tmp.toString()), 2, "Missing required option: '--out=DIR'");
     }
 
