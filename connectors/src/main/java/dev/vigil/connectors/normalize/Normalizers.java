@@ -12,6 +12,7 @@ public final class Normalizers {
         register(new CanonicalJsonNormalizer());
         register(new AvroNormalizer());
         register(new dev.vigil.connectors.normalize.entra.EntraPimNormalizer());
+        register(new dev.vigil.connectors.normalize.cyberark.CyberArkNormalizer());
     }
 
     private Normalizers() {}

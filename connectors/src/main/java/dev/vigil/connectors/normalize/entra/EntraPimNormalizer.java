@@ -7,6 +7,7 @@ import dev.vigil.common.Principal;
 import dev.vigil.common.PrincipalKind;
 import dev.vigil.connectors.RawRecord;
 import dev.vigil.connectors.normalize.Normalizer;
+import dev.vigil.connectors.normalize.text.JsonErrors;
 import dev.vigil.connectors.normalize.text.Timestamps;
 import dev.vigil.event.Action;
 import dev.vigil.event.EventType;
@@ -40,7 +41,7 @@ public final class EntraPimNormalizer implements Normalizer {
         try {
             root = JSON.readTree(new String(record.payload, StandardCharsets.UTF_8));
         } catch (JsonProcessingException e) {
-            throw new InvalidRecordException("malformed JSON: " + e.getOriginalMessage());
+            throw new InvalidRecordException(JsonErrors.reason(e));
         }
         if (root == null || !root.isObject()) {
             throw new InvalidRecordException("not an Entra audit record (expected a JSON object)");
