@@ -13,6 +13,7 @@ public final class Normalizers {
         register(new AvroNormalizer());
         register(new dev.vigil.connectors.normalize.entra.EntraPimNormalizer());
         register(new dev.vigil.connectors.normalize.cyberark.CyberArkNormalizer());
+        register(new dev.vigil.connectors.normalize.sudo.SudoNormalizer());
     }
 
     private Normalizers() {}
