@@ -14,6 +14,7 @@ public final class Normalizers {
         register(new dev.vigil.connectors.normalize.entra.EntraPimNormalizer());
         register(new dev.vigil.connectors.normalize.cyberark.CyberArkNormalizer());
         register(new dev.vigil.connectors.normalize.sudo.SudoNormalizer());
+        register(new dev.vigil.connectors.normalize.auditd.AuditdNormalizer());
     }
 
     private Normalizers() {}
