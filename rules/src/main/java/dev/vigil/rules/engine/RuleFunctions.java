@@ -19,7 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class RuleFunctions {
     /** The names EPL uses, each a public static method here. */
     public static final List<String> NAMES = List.of("iso", "duration", "joined",
-            "commandPattern", "listed", "roleLimit", "appended");
+            "commandPattern", "listed", "roleLimit", "appended", "distinctJoined");
 
     private RuleFunctions() {}
 
@@ -145,5 +145,27 @@ public final class RuleFunctions {
             }
         }
         return Map.copyOf(limits);
+    }
+
+    /**
+     * The distinct values of a list in first-seen order as {@code a, b, c}, at most {@code max} of them, then
+     * {@code and 4 more}; "none" for null or empty.
+     */
+    public static String distinctJoined(String[] values, Integer max) {
+        if (values == null || values.length == 0) {
+            return "none";
+        }
+        java.util.LinkedHashSet<String> distinct = new java.util.LinkedHashSet<>(Arrays.asList(values));
+        distinct.remove(null);
+        int limit = max == null ? Integer.MAX_VALUE : Math.max(1, max);
+        StringBuilder out = new StringBuilder();
+        int n = 0;
+        for (String v : distinct) {
+            if (n == limit) {
+                break;
+            }
+            out.append(n++ == 0 ? "" : ", ").append(v);
+        }
+        return distinct.size() > limit ? out + " and " + (distinct.size() - limit) + " more" : out.toString();
     }
 }
