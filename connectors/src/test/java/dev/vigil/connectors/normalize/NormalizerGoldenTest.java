@@ -2,11 +2,20 @@ package dev.vigil.connectors.normalize;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.vigil.connectors.RawRecord;
 import dev.vigil.connectors.normalize.support.GoldenRun;
+import dev.vigil.schema.json.InvalidRecordException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -54,6 +63,63 @@ class NormalizerGoldenTest {
         assertThat(events).as("golden file; create it with -Dvigil.golden.update=true").exists();
         assertThat(run.eventsNdjson()).isEqualTo(Files.readString(events, StandardCharsets.UTF_8));
         assertThat(run.outcomesTsv()).isEqualTo(Files.readString(outcomes, StandardCharsets.UTF_8));
+    }
+
+    /**
+     * A record cut anywhere (a truncated write, a forwarder's size limit), or with any field, or any field of an
+     * object inside it, missing, null, a number or an empty object, is read or refused with a one-line reason: it
+     * never fails the normalizer.
+     */
+    @ParameterizedTest(name = "{0}/{1}")
+    @MethodSource("samples")
+    void damagedRecordsAreRefusedNeverCrashTheNormalizer(String format, String file) throws IOException {
+        Normalizer normalizer = Normalizers.forFormat(format);
+        for (String line : Files.readAllLines(SAMPLES.resolve(format).resolve(file), StandardCharsets.UTF_8)) {
+            List<String> variants = new ArrayList<>();
+            for (int i = 1; i <= 10; i++) {
+                variants.add(line.substring(0, line.length() * i / 11));
+            }
+            JsonNode root;
+            try {
+                root = JSON.readTree(line);
+            } catch (IOException e) {
+                root = null;
+            }
+            if (root instanceof ObjectNode object) {
+                damage(object, object, variants);
+            }
+            for (String variant : variants) {
+                try {
+                    normalizer.normalize(new RawRecord("t", format, variant.getBytes(StandardCharsets.UTF_8)));
+                } catch (InvalidRecordException e) {
+                    assertThat(e.getMessage()).isNotBlank().doesNotContain("\n");
+                } catch (RuntimeException e) {
+                    throw new AssertionError(format + " normalizer failed on: " + variant, e);
+                }
+            }
+        }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Every field of {@code node} (and of the objects in it, one level down) removed or replaced, as JSON lines. */
+    private static void damage(ObjectNode root, ObjectNode node, List<String> out) {
+        List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        for (String name : names) {
+            JsonNode original = node.get(name);
+            node.remove(name);
+            out.add(root.toString());
+            for (JsonNode replacement : List.of(NullNode.getInstance(), IntNode.valueOf(7), JSON.createObjectNode(),
+                    JSON.createArrayNode(), TextNode.valueOf(""))) {
+                node.set(name, replacement);
+                out.add(root.toString());
+            }
+            node.set(name, original);
+            if (original instanceof ObjectNode child && node == root) {
+                damage(root, child, out);
+            }
+        }
     }
 
     /** No record is lost: every line is accounted for once, as events, skipped or dead-lettered with a reason. */

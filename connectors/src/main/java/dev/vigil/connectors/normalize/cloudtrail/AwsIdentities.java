@@ -6,6 +6,7 @@ import static dev.vigil.connectors.normalize.support.ProductJson.text;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.common.PrincipalKind;
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * Who made a CloudTrail call: a principal id Vigil can key on (the ARN, as AWS writes it), and whether a person or
@@ -33,7 +34,7 @@ final class AwsIdentities {
     }
 
     static PrincipalKind kind(JsonNode identity) {
-        String type = firstText(text(identity, "type"), "");
+        String type = Objects.requireNonNullElse(text(identity, "type"), "");
         switch (type) {
             case "AWSService", "AWSAccount", "WebIdentityUser" -> {
                 return PrincipalKind.SERVICE;
@@ -42,7 +43,7 @@ final class AwsIdentities {
                 return PrincipalKind.HUMAN;
             }
             case "AssumedRole" -> {
-                String arn = firstText(text(identity, "arn"), "");
+                String arn = Objects.requireNonNullElse(text(identity, "arn"), "");
                 String[] parts = arn.substring(arn.indexOf(':') < 0 ? 0 : arn.lastIndexOf(':') + 1).split("/");
                 String role = parts.length > 1 ? parts[1] : "";
                 String session = parts.length > 2 ? parts[2] : "";

@@ -133,7 +133,7 @@ public final class ProductJson {
         return out;
     }
 
-    /** The first non-null of several texts. */
+    /** The first of several texts that is neither null nor blank; null when there is none. */
     public static String firstText(String... candidates) {
         for (String c : candidates) {
             if (c != null && !c.isBlank()) {

@@ -237,12 +237,13 @@ public final class TeleportNormalizer implements Normalizer {
 
     private PrivilegedEvent enhancedCommand(JsonNode e, String id) throws InvalidRecordException {
         List<String> argv = strings(e, "argv");
-        StringBuilder command = new StringBuilder(firstText(text(e, "path"), text(e, "program"), ""));
+        String program = firstText(text(e, "path"), text(e, "program"));
+        if (program == null) {
+            throw new InvalidRecordException("session.command without path or program");
+        }
+        StringBuilder command = new StringBuilder(program);
         for (String arg : argv) {
             command.append(' ').append(arg);
-        }
-        if (command.length() == 0) {
-            throw new InvalidRecordException("session.command without path or program");
         }
         return sessionBase(e, id, Action.COMMAND)
                 .setTarget(text(e, "server_hostname"))
