@@ -18,6 +18,7 @@ public final class Normalizers {
         register(new dev.vigil.connectors.normalize.cyberark.CyberArkNormalizer());
         register(new dev.vigil.connectors.normalize.sudo.SudoNormalizer());
         register(new dev.vigil.connectors.normalize.auditd.AuditdNormalizer());
+        register(new dev.vigil.connectors.normalize.k8s.KubernetesAuditNormalizer());
     }
 
     private Normalizers() {}
