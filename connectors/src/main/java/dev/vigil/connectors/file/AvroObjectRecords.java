@@ -1,34 +1,28 @@
 package dev.vigil.connectors.file;
 
-import dev.vigil.event.PrivilegedEvent;
+import dev.vigil.connectors.normalize.AvroNormalizer;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PushbackInputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
-import org.apache.avro.SchemaNormalization;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.io.DecoderFactory;
 
 /**
  * A file of canonical events in Avro single-object encoding, one after another (as {@code pum.events} carries them;
  * a newline between records is allowed). The encoding has no length prefix, and its bytes may hold any value,
- * newlines included, so records are found by decoding each body with the schema its fingerprint names; each is
+ * newlines included, so records are found by decoding each body with the schema its fingerprint names (current
+ * or earlier, {@link AvroNormalizer#writerSchema}); each is
  * handed on as its exact bytes. A record that cannot be decoded ends the file in one rejected record.
  */
 final class AvroObjectRecords implements InputRecords {
-    private static final Schema SCHEMA = PrivilegedEvent.getClassSchema();
-    private static final long FINGERPRINT = SchemaNormalization.parsingFingerprint64(SCHEMA);
-
     /** Peeks past newlines between records; {@link #recording} reads through it. */
     private final PushbackInputStream in;
     private final Recording recording;
-    private final GenericDatumReader<Object> reader = new GenericDatumReader<>(SCHEMA);
     private long ordinal;
     private String rejection;
     private boolean done;
@@ -69,12 +63,13 @@ final class AvroObjectRecords implements InputRecords {
         if (header.length < 10 || header[0] != (byte) 0xC3 || header[1] != (byte) 0x01) {
             return reject(header, "not an Avro single-object record (bad marker or truncated header)");
         }
-        long fingerprint = ByteBuffer.wrap(header, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
-        if (fingerprint != FINGERPRINT) {
+        long fingerprint = AvroNormalizer.fingerprint(header);
+        Schema writer = AvroNormalizer.writerSchema(fingerprint);
+        if (writer == null) {
             return reject(header, "Avro record of an unknown schema (fingerprint " + Long.toHexString(fingerprint) + ")");
         }
         try {
-            reader.read(null, DecoderFactory.get().directBinaryDecoder(recording, null));
+            new GenericDatumReader<>(writer).read(null, DecoderFactory.get().directBinaryDecoder(recording, null));
         } catch (EOFException e) {
             return reject(recording.stop(), "truncated Avro record");
         } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException | NegativeArraySizeException e) {

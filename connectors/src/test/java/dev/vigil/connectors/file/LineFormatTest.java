@@ -174,4 +174,40 @@ class LineFormatTest {
         }
         assertThat(texts(read(f, "canonical", 0))).containsExactly("{\"a\":1}", "{\"b\":2}");
     }
+
+    private static byte[] avro(String eventId, String source) throws IOException {
+        dev.vigil.event.PrivilegedEvent e = dev.vigil.event.PrivilegedEvent.newBuilder().setEventId(eventId)
+                .setEventTime(1_773_000_000_000L).setSource(source)
+                .setType(dev.vigil.event.EventType.SESSION).setAction(dev.vigil.event.Action.START)
+                .setPrincipal(dev.vigil.common.Principal.newBuilder().setId("alice")
+                        .setKind(dev.vigil.common.PrincipalKind.HUMAN).build()).build();
+        java.nio.ByteBuffer b = e.toByteBuffer();
+        byte[] bytes = new byte[b.remaining()];
+        b.get(bytes);
+        return bytes;
+    }
+
+    @Test
+    void avroFilesAreSplitByDecodingSinceTheirBytesMayHoldNewlines() throws IOException {
+        byte[] first = avro("e-1", "entra"); // a 5-character string's length is the byte 0x0A, a newline
+        byte[] second = avro("e-2", "vault");
+        assertThat(new String(first, StandardCharsets.ISO_8859_1)).contains("\n");
+        java.nio.file.Path f = dir.resolve("events.avro");
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        bytes.write(first);
+        bytes.write('\n'); // a newline between records is allowed
+        bytes.write(second);
+        bytes.write(second, 0, second.length - 3); // truncated
+        Files.write(f, bytes.toByteArray());
+
+        List<RawRecord> r = read(f, FormatDetector.AUTO, 0);
+        assertThat(r).hasSize(3);
+        assertThat(r.get(0).payload).isEqualTo(first);
+        assertThat(r.get(1).payload).isEqualTo(second);
+        assertThat(r).extracting(x -> x.format).containsOnly("avro");
+        assertThat(origins(r)).containsExactly("events.avro:#1", "events.avro:#2", "events.avro:#3");
+        assertThat(r.get(0).rejection).isNull();
+        assertThat(r.get(2).rejection).isEqualTo("truncated Avro record; the rest of the file was not read");
+        assertThat(texts(read(f, "avro", 2))).hasSize(1);
+    }
 }

@@ -152,6 +152,32 @@ class VigilCliTest {
     }
 
     @Test
+    void replayResolvesIdentitiesAndCountsRecordsPerFormat() throws IOException {
+        // erin and frank are each one person across Teleport and Entra; ivan is left out on purpose.
+        Path identities = Files.writeString(tmp.resolve("identities.yaml"), """
+                principals:
+                  - {id: e.diaz, kind: human, aliases: {teleport: [erin], entra: [erin]}}
+                  - {id: f.olsen, kind: human, aliases: {teleport: [frank], entra: [frank], vault: [frank]}}
+                """);
+        Path out = tmp.resolve("out");
+        Run run = vigil("replay", "--input", Path.of("..", "rules", "pack", "PUM-002", "fixtures", "fire").toString(),
+                "--out", out.toString(), "--parallelism", "1", "--identities", identities.toString());
+        assertThat(run.code()).as(run.err()).isZero();
+        assertThat(run.out()).contains("findings 4   PUM-002 4")
+                .contains("identities: 18 events resolved to a directory principal, 5 unmapped")
+                .contains("unmapped (top 10): ivan 5")
+                .containsPattern("canonical +23 +23 +0 +0");
+        assertThat(Files.readString(out.resolve("findings.ndjson"))).contains("\"id\":\"e.diaz\"").doesNotContain("\"id\":\"erin\"");
+    }
+
+    @Test
+    void replayNamesTheLineOfABadIdentitiesFile() throws IOException {
+        Path identities = Files.writeString(tmp.resolve("ids.yaml"), "principals:\n  - {id: ann, kind: human}\n  - {id: ann, kind: service}\n");
+        assertOneLineError(vigil("replay", "--input", tmp.toString(), "--out", tmp.resolve("o").toString(),
+                "--identities", identities.toString()), 1, "identities " + identities + ":3: principal 'ann' is already defined at line 2");
+    }
+
+    @Test
     void evidenceVerifyFindsTheOneAlteredRecord() throws IOException {
         Path out = tmp.resolve("replayed");
         Run replay = vigil("replay", "--input", Path.of("..", "rules", "pack", "PUM-002", "fixtures", "fire").toString(),
