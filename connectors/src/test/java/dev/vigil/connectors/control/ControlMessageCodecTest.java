@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.java.typeutils.PojoTypeInfo;
 import org.junit.jupiter.api.Test;
 
 class ControlMessageCodecTest {
@@ -39,5 +41,10 @@ class ControlMessageCodecTest {
         assertThatThrownBy(() -> ControlMessageCodec.decode(
                 "{\"kind\":\"RULE_PACK\",\"created_at\":1,\"payload\":\"\"}".getBytes(StandardCharsets.UTF_8)))
                 .hasMessage("missing or non-text field 'version'");
+    }
+
+    @Test
+    void flinkCarriesItAsAPojoNotThroughKryo() {
+        assertThat(TypeInformation.of(ControlMessage.class)).isInstanceOf(PojoTypeInfo.class);
     }
 }
