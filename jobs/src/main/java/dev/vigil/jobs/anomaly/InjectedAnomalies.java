@@ -25,9 +25,11 @@ public final class InjectedAnomalies {
                     "duration_minutes"));
 
     private final Map<String, String> kindBySession;
+    private final Map<String, String> otherAttackBySession;
 
-    private InjectedAnomalies(Map<String, String> kindBySession) {
+    private InjectedAnomalies(Map<String, String> kindBySession, Map<String, String> otherAttackBySession) {
         this.kindBySession = kindBySession;
+        this.otherAttackBySession = otherAttackBySession;
     }
 
     public static InjectedAnomalies read(Path truthFile) throws IOException {
@@ -36,17 +38,28 @@ public final class InjectedAnomalies {
 
     public static InjectedAnomalies of(List<ScenarioTruth> truths) {
         Map<String, String> kinds = new TreeMap<>();
+        Map<String, String> others = new TreeMap<>();
         for (ScenarioTruth t : truths) {
             if (t.scenario() == Scenario.BEHAVIOUR_ANOMALY && t.sessionId() != null) {
                 kinds.put(t.sessionId(), t.variant() == null ? "unnamed" : t.variant());
+            } else if (t.isAttack() && t.sessionId() != null) {
+                others.put(t.sessionId(), t.ruleId());
             }
         }
-        return new InjectedAnomalies(kinds);
+        return new InjectedAnomalies(kinds, others);
     }
 
     /** The injected kind of a unit, or null when it is ordinary. */
     public String kindOf(SessionActivity unit) {
         return unit.sessionId == null ? null : kindBySession.get(unit.sessionId);
+    }
+
+    /**
+     * The rule of another injected attack played in this session (e.g. PUM-008 for a service account driven by
+     * hand), or null: not what the model is scored on, but no ordinary session either.
+     */
+    public String otherAttackOf(SessionActivity unit) {
+        return unit.sessionId == null ? null : otherAttackBySession.get(unit.sessionId);
     }
 
     public int size() {

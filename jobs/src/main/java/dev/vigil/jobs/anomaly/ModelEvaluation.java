@@ -15,7 +15,12 @@ import java.util.TreeMap;
 public final class ModelEvaluation {
 
     /** One judged unit with its label (null kind = ordinary). */
-    public record Judged(SessionActivity unit, AnomalyScorer.Verdict verdict, String kind) {
+    public record Judged(SessionActivity unit, AnomalyScorer.Verdict verdict, String kind, String otherAttack) {
+        /** Score over the population's threshold: comparable across populations, which scores are not. */
+        public double margin() {
+            return verdict.score() - verdict.threshold();
+        }
+
         public boolean positive() {
             return kind != null;
         }
@@ -28,7 +33,8 @@ public final class ModelEvaluation {
     /** The figures. */
     public record Report(int units, int warmUp, int positives, double rocAuc, Map<Integer, Double> precisionAtK,
                          int truePositives, int falsePositives, int trueNegatives, int falseNegatives,
-                         int explained, Map<String, int[]> byKind, List<Judged> ranked) {
+                         int falsePositivesOnOtherAttacks, int explained, Map<String, int[]> byKind,
+                         List<Judged> ranked) {
 
         public Map<String, Object> figures() {
             Map<String, Object> f = new LinkedHashMap<>();
@@ -38,6 +44,7 @@ public final class ModelEvaluation {
             precisionAtK.forEach((k, p) -> f.put("eval_precision_at_" + k, AnomalyScorer.round(p)));
             f.put("eval_tp", truePositives);
             f.put("eval_fp", falsePositives);
+            f.put("eval_fp_other_attacks", falsePositivesOnOtherAttacks);
             f.put("eval_tn", trueNegatives);
             f.put("eval_fn", falseNegatives);
             f.put("eval_explained", explained);
@@ -55,7 +62,7 @@ public final class ModelEvaluation {
         for (List<SessionActivity> mine : units.values()) {
             PrincipalProfile profile = new PrincipalProfile();
             for (SessionActivity u : mine) {
-                out.add(new Judged(u, scorer.judge(u, profile), labels.kindOf(u)));
+                out.add(new Judged(u, scorer.judge(u, profile), labels.kindOf(u), labels.otherAttackOf(u)));
             }
         }
         return out;
@@ -71,7 +78,7 @@ public final class ModelEvaluation {
                 judged.add(j);
             }
         }
-        judged.sort(Comparator.<Judged>comparingDouble(j -> -j.verdict().score())
+        judged.sort(Comparator.<Judged>comparingDouble(j -> -j.margin())
                 .thenComparing(j -> j.unit().principalId).thenComparing(j -> j.unit().key));
         int positives = 0;
         int tp = 0;
@@ -79,6 +86,7 @@ public final class ModelEvaluation {
         int tn = 0;
         int fn = 0;
         int explained = 0;
+        int fpOther = 0;
         Map<String, int[]> byKind = new TreeMap<>();
         for (Judged j : judged) {
             boolean flagged = j.verdict().flagged();
@@ -98,6 +106,7 @@ public final class ModelEvaluation {
                 }
             } else if (flagged) {
                 fp++;
+                fpOther += j.otherAttack() != null ? 1 : 0;
             } else {
                 tn++;
             }
@@ -118,20 +127,23 @@ public final class ModelEvaluation {
             }
             precision.put(k, n == 0 ? 0 : (double) hits / n);
         }
-        return new Report(judged.size(), warmUp, positives, rocAuc(judged), precision, tp, fp, tn, fn, explained,
-                byKind, judged);
+        return new Report(judged.size(), warmUp, positives, rocAuc(judged), precision, tp, fp, tn, fn, fpOther,
+                explained, byKind, judged);
     }
 
-    /** Mann-Whitney: the chance a random positive outscores a random negative, ties counted half. */
+    /**
+     * Mann-Whitney over the margins (score minus the population's threshold): the chance a random positive ranks
+     * above a random negative, ties counted half.
+     */
     static double rocAuc(List<Judged> judged) {
         List<Judged> byScore = new ArrayList<>(judged);
-        byScore.sort(Comparator.comparingDouble(j -> j.verdict().score()));
+        byScore.sort(Comparator.comparingDouble(Judged::margin));
         double rankSum = 0;
         long pos = 0;
         int i = 0;
         while (i < byScore.size()) {
             int j = i;
-            while (j + 1 < byScore.size() && byScore.get(j + 1).verdict().score() == byScore.get(i).verdict().score()) {
+            while (j + 1 < byScore.size() && byScore.get(j + 1).margin() == byScore.get(i).margin()) {
                 j++;
             }
             double rank = (i + j) / 2.0 + 1;

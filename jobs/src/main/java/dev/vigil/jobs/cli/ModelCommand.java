@@ -112,17 +112,15 @@ final class ModelCommand implements Runnable {
         @Override
         public Integer call() throws IOException {
             Map<String, List<SessionActivity>> units = units(inputs);
+            if (version == null) {
+                long end = units.values().stream().flatMap(List::stream).mapToLong(SessionActivity::stoppedAt).max().orElse(0);
+                version = "if-" + java.time.Instant.ofEpochMilli(end).toString().substring(0, 10) + "-s" + seed;
+            }
             AnomalyModel model;
             try {
-                model = ModelTrainer.train(units, new ModelTrainer.Settings(contamination, trees, sampleSize, seed,
-                        version != null ? version : "pending"));
+                model = ModelTrainer.train(units, new ModelTrainer.Settings(contamination, trees, sampleSize, seed, version));
             } catch (IllegalArgumentException e) {
                 throw new UserError(e.getMessage(), e);
-            }
-            if (version == null) {
-                String name = "if-" + java.time.Instant.ofEpochMilli(model.trainedTo()).toString().substring(0, 10)
-                        + "-s" + seed;
-                model = ModelTrainer.train(units, new ModelTrainer.Settings(contamination, trees, sampleSize, seed, name));
             }
             if (truth != null) {
                 ModelEvaluation.Report r = ModelEvaluation.evaluate(
@@ -183,11 +181,12 @@ final class ModelCommand implements Runnable {
             w.printf("  confusion at threshold (model's per population)%n");
             w.printf("                   flagged  not flagged%n");
             w.printf("    anomaly        %7d  %11d%n", r.truePositives(), r.falseNegatives());
-            w.printf("    ordinary       %7d  %11d%n", r.falsePositives(), r.trueNegatives());
+            w.printf("    not injected   %7d  %11d   (flagged: %d other attacks, e.g. PUM-008 hands-on service sessions)%n",
+                    r.falsePositives(), r.trueNegatives(), r.falsePositivesOnOtherAttacks());
             w.printf("  caught anomalies whose top feature names what was injected: %d of %d%n",
                     r.explained(), r.truePositives());
             r.byKind().forEach((kind, c) -> w.printf("    %-16s injected %d, flagged %d, explained %d%n", kind, c[0], c[1], c[2]));
-            w.printf("  top %d%n", top);
+            w.printf("  top %d by score over the population's threshold%n", top);
             List<ModelEvaluation.Judged> ranked = r.ranked();
             for (int i = 0; i < Math.min(top, ranked.size()); i++) {
                 ModelEvaluation.Judged j = ranked.get(i);
@@ -195,8 +194,9 @@ final class ModelCommand implements Runnable {
                 for (FeatureContribution c : j.verdict().topFeatures()) {
                     why.add(AnomalyScorer.describe(c));
                 }
-                w.printf(Locale.ROOT, "    %.3f %s %-14s %s %s: %s%n", j.verdict().score(), j.verdict().flagged() ? "*" : " ",
-                        j.kind() == null ? "ordinary" : j.kind(), j.unit().principalId, j.unit().key, String.join("; ", why));
+                String label = j.kind() != null ? j.kind() : j.otherAttack() != null ? "other " + j.otherAttack() : "ordinary";
+                w.printf(Locale.ROOT, "    %.3f %s %-16s %s %s: %s%n", j.verdict().score(), j.verdict().flagged() ? "*" : " ",
+                        label, j.unit().principalId, j.unit().key, String.join("; ", why));
             }
             w.flush();
             return 0;
