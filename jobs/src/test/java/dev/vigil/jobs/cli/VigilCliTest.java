@@ -178,6 +178,21 @@ class VigilCliTest {
     }
 
     @Test
+    void replayReadsAProductFormatAndCountsEveryLine() {
+        Path samples = Path.of("..", "connectors", "src", "test", "resources", "samples", "auditd");
+        // Exec events span lines (SYSCALL + EXECVE): they must still meet at parallelism 2.
+        Run run = vigil("replay", "--input", samples.resolve("handwritten_audit.log").toString(), "--format", "auditd",
+                "--out", tmp.resolve("auditd").toString(), "--parallelism", "2");
+        assertThat(run.code()).as(run.err()).isZero();
+        assertThat(run.out()).contains("replay: 7 events read").contains("dead letters 0   skipped 14");
+        Run broken = vigil("replay", "--input", samples.resolve("handwritten_malformed.log").toString(), "--format", "auditd",
+                "--out", tmp.resolve("broken").toString(), "--parallelism", "2");
+        assertThat(broken.code()).as(broken.err()).isZero();
+        assertThat(broken.out()).contains("replay: 0 events read").contains("dead letters 4 (").contains("skipped 0")
+                .contains("4  not an auditd record");
+    }
+
+    @Test
     void evidenceVerifyFindsTheOneAlteredRecord() throws IOException {
         Path out = tmp.resolve("replayed");
         Run replay = vigil("replay", "--input", Path.of("..", "rules", "pack", "PUM-002", "fixtures", "fire").toString(),

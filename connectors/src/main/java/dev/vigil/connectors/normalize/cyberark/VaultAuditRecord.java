@@ -20,7 +20,7 @@ record VaultAuditRecord(String messageId, String action, String issuer, String s
         // csN/cnN carry their meaning in csNLabel; CyberArk's labels are fixed but read them rather than assume.
         for (Map.Entry<String, String> e : cef.extension().entrySet()) {
             String key = e.getKey();
-            if (key.matches("c[sn]\\d") && cef.get(key) != null) {
+            if (isCustomField(key) && cef.get(key) != null) {
                 String label = cef.extension().get(key + "Label");
                 labelled.put(label == null ? key : label.toLowerCase(Locale.ROOT), cef.get(key));
             }
@@ -54,6 +54,12 @@ record VaultAuditRecord(String messageId, String action, String issuer, String s
                 text(r, "TargetUser"), text(r, "SourceUser"), text(r, "RequestId"), null, text(r, "Reason"),
                 text(r, "Message"), extraDetails(extra), props,
                 first(text(r, "IsoTimestamp"), text(r, "Timestamp")), first(text(r, "Product"), "Vault"));
+    }
+
+    /** cs1..cs6 and cn1..cn3: CEF's custom string and number fields. */
+    private static boolean isCustomField(String key) {
+        return key.length() == 3 && key.charAt(0) == 'c' && (key.charAt(1) == 's' || key.charAt(1) == 'n')
+                && Character.isDigit(key.charAt(2));
     }
 
     /** {@code k=v;k=v;} pairs (PSM's session facts: SessionID, DstHost, Protocol, PSMID, Command, ...). */

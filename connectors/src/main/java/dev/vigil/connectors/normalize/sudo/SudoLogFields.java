@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * The body of a classic sudo log message: {@code [problem ; ]TTY=pts/0 ; PWD=/home/alice ; USER=root ;
@@ -12,6 +13,8 @@ import java.util.Map;
  * is the problem sudo reports ("user NOT in sudoers", "3 incorrect password attempts").
  */
 record SudoLogFields(Map<String, String> fields, List<String> problems) {
+    private static final Pattern EXIT_TAIL = Pattern.compile("(EXIT|SIGNAL)=[^;]*( ; (EXIT|SIGNAL)=[^;]*)?");
+    private static final Pattern KEY = Pattern.compile("[A-Z_]+");
 
     static SudoLogFields parse(String body) {
         Map<String, String> fields = new LinkedHashMap<>();
@@ -24,7 +27,7 @@ record SudoLogFields(Map<String, String> fields, List<String> problems) {
             // sudo's own exit record appends " ; SIGNAL=x ; EXIT=n" after the command.
             for (String tail : new String[] {" ; EXIT=", " ; SIGNAL="}) {
                 int t = command.lastIndexOf(tail);
-                if (t >= 0 && command.substring(t + 3).matches("(EXIT|SIGNAL)=[^;]*( ; (EXIT|SIGNAL)=[^;]*)?")) {
+                if (t >= 0 && EXIT_TAIL.matcher(command.substring(t + 3)).matches()) {
                     for (String part : command.substring(t + 3).split(" ; ")) {
                         int eq = part.indexOf('=');
                         fields.put(part.substring(0, eq), part.substring(eq + 1).trim());
@@ -40,7 +43,7 @@ record SudoLogFields(Map<String, String> fields, List<String> problems) {
                 continue;
             }
             int eq = p.indexOf('=');
-            if (eq > 0 && p.substring(0, eq).matches("[A-Z_]+")) {
+            if (eq > 0 && KEY.matcher(p.substring(0, eq)).matches()) {
                 fields.putIfAbsent(p.substring(0, eq), p.substring(eq + 1));
             } else {
                 problems.add(p);
