@@ -63,6 +63,7 @@ final class RuleChecks {
                 if (e.getAction() == Action.READ) {
                     reads.add(e);
                 } else if (e.getAction() == Action.CHECKOUT) {
+                    reads.add(e);
                     checkedOut.merge(e.getSecretId(), 1, Integer::sum);
                 } else if (e.getAction() == Action.CHECKIN || e.getAction() == Action.ROTATE) {
                     checkedOut.merge(e.getSecretId(), -1, Integer::sum);
@@ -80,7 +81,8 @@ final class RuleChecks {
         if (checkedOut.values().stream().anyMatch(n -> n > 0)) {
             found.add("PUM-013");
         }
-        if (maxDistinctWithin(reads, 2 * MINUTE) >= 20) {
+        // PUM-010 fires at 10 distinct secrets within 5 minutes; anything from 8 within 10 minutes counts here.
+        if (maxDistinctWithin(reads, 10 * MINUTE) >= 8) {
             found.add("PUM-010");
         }
         if (human) {

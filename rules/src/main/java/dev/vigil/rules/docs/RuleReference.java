@@ -116,8 +116,16 @@ public final class RuleReference {
         return value instanceof Duration ? "duration" : "string";
     }
 
-    private static String defaultValue(Object value) {
+    static String defaultValue(Object value) {
         String text = value instanceof Duration d ? d.toString() : String.valueOf(value);
+        if (text.strip().contains("\n")) {
+            // A list, one entry a line (such as command patterns): counted here, read in rule.yaml.
+            long entries = text.lines().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).count();
+            return entries + " entries, one a line (see `rule.yaml`)";
+        }
+        if (text.isEmpty()) {
+            return "(empty)";
+        }
         if (text.length() > 120) {
             text = text.substring(0, 117) + "...";
         }

@@ -55,6 +55,13 @@ class RuleReferenceTest {
     }
 
     @Test
+    void aListParameterIsCountedNotPrinted() {
+        assertThat(RuleReference.defaultValue("# audit\na/b: ^x\n\nc/d: ^y\n")).isEqualTo("2 entries, one a line (see `rule.yaml`)");
+        assertThat(RuleReference.defaultValue("")).isEqualTo("(empty)");
+        assertThat(RuleReference.defaultValue("sftp, scp")).isEqualTo("`sftp, scp`");
+    }
+
+    @Test
     void horizonsReadAsPlainDurations() {
         assertThat(RuleReference.human(Duration.ZERO)).isEqualTo("nothing (stateless)");
         assertThat(RuleReference.human(Duration.ofHours(24))).isEqualTo("1 day");
