@@ -34,11 +34,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Synthetic traffic with its answer key, replayed through {@code vigil replay}: every injected PUM-001, PUM-002 and
- * PUM-003 scenario is found, for its principal, session and grant, and nothing else is.
+ * Synthetic traffic with its answer key, replayed through {@code vigil replay}: every injected PUM-001, PUM-002,
+ * PUM-003, PUM-011, PUM-012 and PUM-013 scenario is found, for its principal, session and grant, and nothing else is.
  */
 class ReplayScenarioIT {
-    private static final Set<String> RULES = Set.of("PUM-001", "PUM-002", "PUM-003");
+    private static final Set<String> RULES = Set.of("PUM-001", "PUM-002", "PUM-003", "PUM-011", "PUM-012", "PUM-013");
     private static final int PARTITIONS = 2;
 
     @TempDir
