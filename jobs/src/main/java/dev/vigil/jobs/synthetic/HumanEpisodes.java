@@ -261,7 +261,8 @@ final class HumanEpisodes {
         long from = g.usableFrom + s.between(MINUTE, 5 * MINUTE);
         Work w = work(s, g, from, from + 60 * MINUTE, 1, false, Checkout.NONE);
         s.revoke(w.lastEnd + s.between(5 * MINUTE, 30 * MINUTE), g, null);
-        return s.build(Scenario.LONG_GRANT, "long-window-revoked", g.requestId, w.firstSession);
+        // The violation is the approval, not any session: the truth names the grant alone.
+        return s.build(Scenario.LONG_GRANT, "long-window-revoked", g.requestId, null);
     }
 
     /** A 26-28 h window that runs its course, used on both days; the principal's next two slots stay empty. */
@@ -271,11 +272,11 @@ final class HumanEpisodes {
         s.trigger(requestApproveActivate(s, g, slot + s.between(0, 10 * MINUTE), approver(s),
                 s.between(26 * 60, 28 * 60) * MINUTE));
         long from = g.usableFrom + s.between(MINUTE, 5 * MINUTE);
-        Work first = work(s, g, from, from + 60 * MINUTE, 1, false, Checkout.NONE);
+        work(s, g, from, from + 60 * MINUTE, 1, false, Checkout.NONE);
         long nextMorning = slot + 24 * HOUR + s.between(10 * MINUTE, 60 * MINUTE);
         work(s, g, nextMorning, nextMorning + 40 * MINUTE, 1, false, Checkout.NONE);
         s.grantStep(g.windowEnd, Episode.EXPIRED, g);
-        return s.build(Scenario.LONG_GRANT, "long-window", g.requestId, first.firstSession);
+        return s.build(Scenario.LONG_GRANT, "long-window", g.requestId, null);
     }
 
     /** Seven back-to-back 4 h grants: each within policy, together 28 h of standing privilege. */
@@ -288,7 +289,6 @@ final class HumanEpisodes {
         long requested = slot + s.between(0, 10 * MINUTE);
         long approvedAt = requested + s.between(2 * MINUTE, 5 * MINUTE);
         String firstRequest = null;
-        String firstSession = null;
         for (int k = 0; k < 7; k++) {
             GrantPlan g = s.grant(role(me), scope, reason, ticket, false);
             g.approver = approver;
@@ -305,13 +305,11 @@ final class HumanEpisodes {
             g.usableFrom = g.windowStart + s.between(0, 60 * SECOND);
             s.grantStep(g.usableFrom, Episode.ACTIVATED, g);
             long from = g.usableFrom + s.between(5 * MINUTE, 60 * MINUTE);
-            Work w = work(s, g, from, from + 40 * MINUTE, 1, false, Checkout.NONE);
-            if (k == 0) {
-                firstSession = w.firstSession;
-            }
+            work(s, g, from, from + 40 * MINUTE, 1, false, Checkout.NONE);
             s.grantStep(g.windowEnd, Episode.EXPIRED, g);
         }
-        return s.build(Scenario.LONG_GRANT, "renewals", firstRequest, firstSession);
+        // The run of grants is the violation: the truth names its first grant and no session.
+        return s.build(Scenario.LONG_GRANT, "renewals", firstRequest, null);
     }
 
     /** Thirty distinct secrets read slowly in one session: no burst, but nothing like this person's history. */

@@ -24,7 +24,8 @@ import java.util.Objects;
  * @param ruleId the detection it must raise (e.g. {@code PUM-009}), or null for normal traffic
  * @param principalId who acts
  * @param requestId the grant involved, or null (the first grant when there are several)
- * @param sessionId the session involved, or null (the offending session; for normal work the first one)
+ * @param sessionId the session involved, or null (the offending session; for normal work the first one; none for a
+ *     long grant, whose violation is the approval or the run of renewals)
  * @param eventIds the events that constitute the violation (empty for normal traffic)
  * @param partition the traffic partition the episode belongs to
  * @param episode the episode number within its partition

@@ -35,12 +35,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Synthetic traffic with its answer key, replayed through {@code vigil replay}: every injected PUM-001 to PUM-007
- * scenario is found, for its principal, session and grant, and nothing else is.
+ * Synthetic traffic with its answer key, replayed through {@code vigil replay}: every injected scenario of a
+ * detection in {@link #RULES} is found, for its principal, session and grant, and nothing else is.
  */
 class ReplayScenarioIT {
     private static final Set<String> RULES = Set.of("PUM-001", "PUM-002", "PUM-003", "PUM-004", "PUM-005", "PUM-006",
-            "PUM-007");
+            "PUM-007", "PUM-011", "PUM-012", "PUM-013");
     private static final int PARTITIONS = 2;
 
     @TempDir

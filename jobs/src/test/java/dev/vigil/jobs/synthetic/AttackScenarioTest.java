@@ -198,6 +198,8 @@ class AttackScenarioTest {
                 }
                 case SECRET_BURST -> assertThat(t.getAction()).isEqualTo(Action.READ);
                 case LONG_GRANT -> {
+                    // The approval (or the run of them) is the violation, not a session.
+                    assertThat(s.sessionId()).as("%s", s).isNull();
                     assertThat(t.getAction()).isEqualTo(Action.APPROVED);
                     if (!s.variant().equals("renewals")) {
                         assertThat(t.getWindowEnd() - t.getWindowStart()).isGreaterThanOrEqualTo(26 * RuleChecks.HOUR);
@@ -206,8 +208,12 @@ class AttackScenarioTest {
                 case UNRECORDED_SESSION -> {
                     assertThat(t.getAction()).isEqualTo(Action.START);
                     assertThat(t.getRecorded()).isFalse();
+                    assertThat(t.getSessionId()).isEqualTo(s.sessionId());
                 }
-                case CHECKOUT_NOT_RETURNED -> assertThat(t.getAction()).isEqualTo(Action.CHECKOUT);
+                case CHECKOUT_NOT_RETURNED -> {
+                    assertThat(t.getAction()).isEqualTo(Action.CHECKOUT);
+                    assertThat(t.getSessionId()).isEqualTo(s.sessionId());
+                }
                 case BEHAVIOUR_ANOMALY -> assertThat(t.getAction()).isEqualTo(Action.START);
                 default -> throw new AssertionError("unexpected attack " + s);
             }
