@@ -17,6 +17,11 @@ public class RawRecord {
     public String format;
     /** The bytes as received. */
     public byte[] payload;
+    /**
+     * Set when the source could not make a readable record of this input (a file no format recognizes, a JSON
+     * document broken at this line): the parser dead-letters the record with this reason. Null otherwise.
+     */
+    public String rejection;
 
     public RawRecord() {}
 
@@ -26,13 +31,20 @@ public class RawRecord {
         this.payload = payload;
     }
 
+    /** A record the source already knows to be unreadable, with the reason the dead letter will carry. */
+    public static RawRecord rejected(String origin, String format, byte[] payload, String reason) {
+        RawRecord r = new RawRecord(origin, format, payload);
+        r.rejection = reason;
+        return r;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (!(o instanceof RawRecord other)) {
             return false;
         }
         return Objects.equals(origin, other.origin) && Objects.equals(format, other.format)
-                && Arrays.equals(payload, other.payload);
+                && Arrays.equals(payload, other.payload) && Objects.equals(rejection, other.rejection);
     }
 
     @Override

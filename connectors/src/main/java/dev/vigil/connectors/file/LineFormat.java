@@ -1,8 +1,14 @@
 package dev.vigil.connectors.file;
 
 import dev.vigil.connectors.RawRecord;
+import dev.vigil.connectors.normalize.FormatDetector;
+import dev.vigil.connectors.normalize.Normalizers;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
 import java.util.zip.GZIPInputStream;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
@@ -13,10 +19,15 @@ import org.apache.flink.connector.file.src.util.CheckpointedPosition;
 import org.apache.flink.core.fs.Path;
 
 /**
- * Reads files as lines of bytes, one {@link RawRecord} per line with {@code file:line} as its origin, so that a
- * dead letter points at the exact line of an export. Files ending in {@code .gz} are decompressed.
+ * Reads files as records, one {@link RawRecord} each with {@code file:line} as its origin, so that a dead letter
+ * points at the exact line of an export. Files ending in {@code .gz} are decompressed. Most files hold a record per
+ * line; JSON documents (a top-level array, pretty-printed objects, {@code {"Records":[...]}} wrappers) are split
+ * into their records ({@link FileLayout}), whose origin is {@code file:line#n}; files of Avro single-object
+ * records are split by decoding them, origin {@code file:#n}. With format
+ * {@value FormatDetector#AUTO} the format is detected per file from its first records ({@link FormatDetector}),
+ * so one directory may mix formats.
  *
- * <p>Files are not split: line numbers must count from the top. The checkpointed position is the number of lines
+ * <p>Files are not split: positions count from the top. The checkpointed position is the number of records
  * already emitted, so a restored reader skips exactly those.
  */
 public final class LineFormat implements BulkFormat<RawRecord, FileSourceSplit> {
@@ -32,13 +43,13 @@ public final class LineFormat implements BulkFormat<RawRecord, FileSourceSplit> 
 
     @Override
     public Reader<RawRecord> createReader(Configuration config, FileSourceSplit split) throws IOException {
-        return new LineReader(split, 0);
+        return new RecordReader(split, 0);
     }
 
     @Override
     public Reader<RawRecord> restoreReader(Configuration config, FileSourceSplit split) throws IOException {
         long skip = split.getReaderPosition().map(CheckpointedPosition::getRecordsAfterOffset).orElse(0L);
-        return new LineReader(split, skip);
+        return new RecordReader(split, skip);
     }
 
     @Override
@@ -51,34 +62,88 @@ public final class LineFormat implements BulkFormat<RawRecord, FileSourceSplit> 
         return TypeInformation.of(RawRecord.class);
     }
 
-    private final class LineReader implements Reader<RawRecord> {
-        private final InputStream in;
-        private final String name;
-        private final byte[] buf = new byte[64 * 1024];
-        private int pos;
-        private int limit;
-        private long lineNo;
-        private boolean eof;
+    /** Opens a file for reading, decompressing {@code .gz}. */
+    static InputStream open(Path path) throws IOException {
+        InputStream raw = path.getFileSystem().open(path);
+        return path.getName().endsWith(".gz") ? new GZIPInputStream(raw, 64 * 1024) : raw;
+    }
 
-        LineReader(FileSourceSplit split, long skipLines) throws IOException {
+    /** The records of a file in its layout, whatever format they are in. */
+    static InputRecords records(Path path, int maxLineBytes) throws IOException {
+        FileLayout layout = FileLayout.of(open(path));
+        if (layout == FileLayout.LINES) {
+            return new LineRecords(open(path), maxLineBytes);
+        }
+        if (layout == FileLayout.AVRO_OBJECTS) {
+            return new AvroObjectRecords(open(path));
+        }
+        return new JsonDocumentRecords(open(path), layout == FileLayout.WRAPPED_DOCUMENTS, () -> open(path), maxLineBytes);
+    }
+
+    private record Pending(byte[] payload, String position, String rejection) {}
+
+    private final class RecordReader implements Reader<RawRecord> {
+        private final InputRecords records;
+        private final String name;
+        /** Records read ahead to detect the format; emitted before the rest. */
+        private final Deque<Pending> ahead = new ArrayDeque<>();
+        private final String fileFormat;
+        private final String unrecognized;
+        private long emitted;
+
+        RecordReader(FileSourceSplit split, long skip) throws IOException {
             Path path = split.path();
-            InputStream raw = path.getFileSystem().open(path);
-            this.in = path.getName().endsWith(".gz") ? new GZIPInputStream(raw, 64 * 1024) : raw;
             this.name = path.toUri().getPath();
-            for (long i = 0; i < skipLines && nextLine() != null; i++) {
-                lineNo++;
+            this.records = records(path, maxLineBytes);
+            if (FormatDetector.AUTO.equals(format)) {
+                List<byte[]> sample = new ArrayList<>();
+                while (sample.size() < FormatDetector.SAMPLE) {
+                    Pending p = read();
+                    if (p == null) {
+                        break;
+                    }
+                    ahead.add(p);
+                    if (p.rejection() == null && !isBlank(p.payload())) {
+                        sample.add(p.payload());
+                    }
+                }
+                String detected = FormatDetector.detect(sample);
+                this.fileFormat = detected == null ? FormatDetector.AUTO : detected;
+                this.unrecognized = detected == null
+                        ? "format not recognized: none of " + String.join(", ", Normalizers.formats())
+                          + " recognizes the first records of this file; name its format with --format"
+                        : null;
+            } else {
+                this.fileFormat = format;
+                this.unrecognized = null;
             }
+            for (long i = 0; i < skip && next() != null; i++) {
+                emitted++;
+            }
+        }
+
+        private Pending read() throws IOException {
+            byte[] payload = records.next();
+            return payload == null ? null : new Pending(payload, records.position(), records.rejection());
+        }
+
+        private Pending next() throws IOException {
+            return ahead.isEmpty() ? read() : ahead.poll();
         }
 
         @Override
         public RecordIterator<RawRecord> readBatch() throws IOException {
             RawRecord[] batch = new RawRecord[BATCH];
-            long before = lineNo;
+            long before = emitted;
             int n = 0;
-            byte[] line;
-            while (n < BATCH && (line = nextLine()) != null) {
-                lineNo++;
-                batch[n++] = new RawRecord(name + ":" + lineNo, format, line);
+            Pending p;
+            while (n < BATCH && (p = next()) != null) {
+                emitted++;
+                String origin = name + ":" + p.position();
+                String reason = p.rejection() != null ? p.rejection() : unrecognized;
+                batch[n++] = reason == null || isBlank(p.payload()) && p.rejection() == null
+                        ? new RawRecord(origin, fileFormat, p.payload())
+                        : RawRecord.rejected(origin, fileFormat, p.payload(), reason);
             }
             if (n == 0) {
                 return null;
@@ -88,63 +153,18 @@ public final class LineFormat implements BulkFormat<RawRecord, FileSourceSplit> 
             return it;
         }
 
-        /** The next line without its terminator (LF or CRLF), at most maxLineBytes long; null at end of file. */
-        private byte[] nextLine() throws IOException {
-            java.io.ByteArrayOutputStream spill = null;
-            int kept = 0;
-            while (true) {
-                if (pos == limit) {
-                    if (eof || !fill()) {
-                        if (spill == null) {
-                            return null;
-                        }
-                        return trimCr(spill.toByteArray());
-                    }
-                }
-                int start = pos;
-                while (pos < limit && buf[pos] != '\n') {
-                    pos++;
-                }
-                int len = pos - start;
-                boolean newline = pos < limit;
-                if (spill == null && newline) {
-                    pos++;
-                    return trimCr(java.util.Arrays.copyOfRange(buf, start, start + Math.min(len, maxLineBytes + 1)));
-                }
-                if (spill == null) {
-                    spill = new java.io.ByteArrayOutputStream();
-                }
-                int room = Math.max(0, maxLineBytes + 1 - kept);
-                spill.write(buf, start, Math.min(len, room));
-                kept += Math.min(len, room);
-                if (newline) {
-                    pos++;
-                    return trimCr(spill.toByteArray());
-                }
-            }
-        }
-
-        private boolean fill() throws IOException {
-            int r = in.read(buf, 0, buf.length);
-            if (r <= 0) {
-                eof = true;
-                return false;
-            }
-            pos = 0;
-            limit = r;
-            return true;
-        }
-
-        private byte[] trimCr(byte[] line) {
-            if (line.length > 0 && line[line.length - 1] == '\r') {
-                return java.util.Arrays.copyOf(line, line.length - 1);
-            }
-            return line;
-        }
-
         @Override
         public void close() throws IOException {
-            in.close();
+            records.close();
         }
+    }
+
+    static boolean isBlank(byte[] payload) {
+        for (byte b : payload) {
+            if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -46,7 +46,15 @@ import org.apache.kafka.common.security.auth.SecurityProtocol;
  * <tr><td>{@code kafka.topic.cases}</td><td>{@code pum.cases}</td><td>scored cases out, keyed by case id</td></tr>
  * <tr><td>{@code kafka.topic.dlq}</td><td>{@code pum.dlq}</td><td>dead letters out, keyed by origin</td></tr>
  * <tr><td>{@code kafka.topic.control}</td><td>{@code pum.control}</td>
- *     <td>control messages in (rule updates for a running job)</td></tr>
+ *     <td>control messages in (rule updates for a running job); created by {@code vigil rules deploy} and by
+ *     {@code vigil run} when it follows it, with {@code max.message.bytes} of 8 MiB</td></tr>
+ * <tr><td>{@code kafka.control.enabled}</td><td>{@code false}</td>
+ *     <td>whether the job follows the control topic: {@code true} lets {@code vigil rules deploy} swap the rule
+ *     pack of the running job without a restart</td></tr>
+ * <tr><td>{@code kafka.topic.raw.<format>}</td><td>none</td>
+ *     <td>a topic of raw product records in {@code <format>} (one of the {@code --format} names, e.g.
+ *     {@code kafka.topic.raw.teleport: teleport.audit}), one key per source; each is read beside the events topic
+ *     and normalized by that format's normalizer in the same job graph</td></tr>
  * <tr><td>{@code kafka.delivery.guarantee}</td><td>{@code at-least-once}</td>
  *     <td>sinks: {@code at-least-once} (flush on checkpoint; consumers may see a record twice after a restore)
  *     or {@code exactly-once} (Kafka transactions committed on checkpoint: readers with
@@ -96,6 +104,9 @@ public final class KafkaOptions implements Serializable {
     public static final String TOPIC_CASES = PREFIX + "topic.cases";
     public static final String TOPIC_DLQ = PREFIX + "topic.dlq";
     public static final String TOPIC_CONTROL = PREFIX + "topic.control";
+    public static final String CONTROL_ENABLED = PREFIX + "control.enabled";
+    /** Prefix of the raw product topics: {@code kafka.topic.raw.<format>}. */
+    public static final String TOPIC_RAW_PREFIX = PREFIX + "topic.raw.";
     public static final String DELIVERY_GUARANTEE = PREFIX + "delivery.guarantee";
     public static final String TRANSACTIONAL_ID_PREFIX = PREFIX + "transactional.id.prefix";
     public static final String TRANSACTION_TIMEOUT = PREFIX + "transaction.timeout";
@@ -103,7 +114,7 @@ public final class KafkaOptions implements Serializable {
     private static final List<String> KEYS = List.of(BOOTSTRAP_SERVERS, GROUP_ID, STARTING_OFFSETS,
             SECURITY_PROTOCOL, SASL_MECHANISM, SASL_JAAS_CONFIG, TRUSTSTORE_LOCATION, TRUSTSTORE_PASSWORD,
             KEYSTORE_LOCATION, KEYSTORE_PASSWORD, KEY_PASSWORD, TOPIC_EVENTS, TOPIC_CASES, TOPIC_DLQ, TOPIC_CONTROL,
-            DELIVERY_GUARANTEE, TRANSACTIONAL_ID_PREFIX, TRANSACTION_TIMEOUT);
+            CONTROL_ENABLED, DELIVERY_GUARANTEE, TRANSACTIONAL_ID_PREFIX, TRANSACTION_TIMEOUT);
 
     private final String bootstrapServers;
     private final String groupId;
@@ -120,10 +131,13 @@ public final class KafkaOptions implements Serializable {
     private final String casesTopic;
     private final String deadLetterTopic;
     private final String controlTopic;
+    private final boolean controlEnabled;
     private final DeliveryGuarantee deliveryGuarantee;
     private final String transactionalIdPrefix;
     private final Duration transactionTimeout;
     private final Map<String, String> extraProperties;
+    /** Raw product topics by format, in key order. */
+    private final Map<String, String> rawTopics;
 
     private KafkaOptions(Builder b) {
         this.bootstrapServers = b.bootstrapServers;
@@ -141,10 +155,12 @@ public final class KafkaOptions implements Serializable {
         this.casesTopic = b.casesTopic;
         this.deadLetterTopic = b.deadLetterTopic;
         this.controlTopic = b.controlTopic;
+        this.controlEnabled = b.controlEnabled;
         this.deliveryGuarantee = b.deliveryGuarantee;
         this.transactionalIdPrefix = b.transactionalIdPrefix;
         this.transactionTimeout = b.transactionTimeout;
         this.extraProperties = Collections.unmodifiableMap(new LinkedHashMap<>(b.extraProperties));
+        this.rawTopics = Collections.unmodifiableMap(new LinkedHashMap<>(b.rawTopics));
     }
 
     /** Options with every default, for a broker at {@code bootstrapServers}. */
@@ -174,10 +190,12 @@ public final class KafkaOptions implements Serializable {
         b.casesTopic = casesTopic;
         b.deadLetterTopic = deadLetterTopic;
         b.controlTopic = controlTopic;
+        b.controlEnabled = controlEnabled;
         b.deliveryGuarantee = deliveryGuarantee;
         b.transactionalIdPrefix = transactionalIdPrefix;
         b.transactionTimeout = transactionTimeout;
         b.extraProperties.putAll(extraProperties);
+        b.rawTopics.putAll(rawTopics);
         return b;
     }
 
@@ -197,6 +215,14 @@ public final class KafkaOptions implements Serializable {
             String value = props.getProperty(key).trim();
             if (key.startsWith(CLIENT_PREFIX)) {
                 b.clientProperty(key.substring(CLIENT_PREFIX.length()), value);
+                continue;
+            }
+            if (key.startsWith(TOPIC_RAW_PREFIX)) {
+                try {
+                    b.rawTopic(key.substring(TOPIC_RAW_PREFIX.length()), value);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("Bad value for " + key + ": " + e.getMessage(), e);
+                }
                 continue;
             }
             try {
@@ -225,12 +251,21 @@ public final class KafkaOptions implements Serializable {
             case TOPIC_CASES -> b.casesTopic(value);
             case TOPIC_DLQ -> b.deadLetterTopic(value);
             case TOPIC_CONTROL -> b.controlTopic(value);
+            case CONTROL_ENABLED -> b.controlEnabled(parseBoolean(value));
             case DELIVERY_GUARANTEE -> b.deliveryGuarantee(parseEnum(DeliveryGuarantee.class, value));
             case TRANSACTIONAL_ID_PREFIX -> b.transactionalIdPrefix(value);
             case TRANSACTION_TIMEOUT -> b.transactionTimeout(Duration.parse(value));
             default -> throw new IllegalArgumentException("unknown option; known: " + String.join(", ", KEYS)
                     + ", " + CLIENT_PREFIX + "<kafka client property>");
         }
+    }
+
+    private static boolean parseBoolean(String value) {
+        return switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("'" + value + "' is not true or false");
+        };
     }
 
     private static <E extends Enum<E>> E parseEnum(Class<E> type, String value) {
@@ -324,6 +359,11 @@ public final class KafkaOptions implements Serializable {
         return controlTopic;
     }
 
+    /** Whether the job follows the control topic (rule packs deployed while it runs). */
+    public boolean controlEnabled() {
+        return controlEnabled;
+    }
+
     public DeliveryGuarantee deliveryGuarantee() {
         return deliveryGuarantee;
     }
@@ -337,6 +377,11 @@ public final class KafkaOptions implements Serializable {
     }
 
     /** The extra client properties, in the order given. */
+    /** Raw product topics by the format their records are in ({@code kafka.topic.raw.<format>}); empty by default. */
+    public Map<String, String> rawTopics() {
+        return rawTopics;
+    }
+
     public Map<String, String> extraProperties() {
         return extraProperties;
     }
@@ -351,7 +396,7 @@ public final class KafkaOptions implements Serializable {
                 + ", keystore=" + keystoreLocation + ", keystorePassword=" + mask(keystorePassword)
                 + ", keyPassword=" + mask(keyPassword)
                 + ", topics={events=" + eventsTopic + ", cases=" + casesTopic + ", dlq=" + deadLetterTopic
-                + ", control=" + controlTopic + "}, deliveryGuarantee=" + deliveryGuarantee
+                + ", control=" + controlTopic + ", raw=" + rawTopics + "}, controlEnabled=" + controlEnabled + ", deliveryGuarantee=" + deliveryGuarantee
                 + ", transactionalIdPrefix=" + transactionalIdPrefix + ", transactionTimeout=" + transactionTimeout
                 + ", extraProperties=" + maskSecrets(extraProperties) + "}";
     }
@@ -389,10 +434,22 @@ public final class KafkaOptions implements Serializable {
         private String casesTopic = "pum.cases";
         private String deadLetterTopic = "pum.dlq";
         private String controlTopic = "pum.control";
+        private boolean controlEnabled;
         private DeliveryGuarantee deliveryGuarantee = DeliveryGuarantee.AT_LEAST_ONCE;
         private String transactionalIdPrefix = "vigil";
         private Duration transactionTimeout = Duration.ofMinutes(15);
         private final Map<String, String> extraProperties = new LinkedHashMap<>();
+        private final Map<String, String> rawTopics = new java.util.TreeMap<>();
+
+        /** Reads raw records of {@code format} (a registered {@code --format} name) from {@code topic}. */
+        public Builder rawTopic(String format, String topic) {
+            if (!dev.vigil.connectors.normalize.Normalizers.formats().contains(format)) {
+                throw new IllegalArgumentException("unknown format '" + format + "' (known: "
+                        + String.join(", ", dev.vigil.connectors.normalize.Normalizers.formats()) + ")");
+            }
+            rawTopics.put(format, required(topic, "raw " + format + " topic"));
+            return this;
+        }
 
         private Builder() {}
 
@@ -456,6 +513,11 @@ public final class KafkaOptions implements Serializable {
 
         public Builder controlTopic(String topic) {
             this.controlTopic = required(topic, "control topic");
+            return this;
+        }
+
+        public Builder controlEnabled(boolean enabled) {
+            this.controlEnabled = enabled;
             return this;
         }
 

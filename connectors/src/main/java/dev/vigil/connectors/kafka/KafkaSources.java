@@ -11,6 +11,9 @@ import dev.vigil.connectors.RawRecord;
 /** The Kafka sources of Vigil's jobs, built from {@link KafkaOptions}. */
 public final class KafkaSources {
 
+    /** The format name of control topic records (JSON control messages). */
+    public static final String CONTROL_FORMAT = "control";
+
     private KafkaSources() {}
 
     /**
@@ -33,6 +36,29 @@ public final class KafkaSources {
                 .setClientIdPrefix(options.groupId() + "-" + topic)
                 .setStartingOffsets(startingOffsets(options.startingOffsets()))
                 .setDeserializer(new KafkaRawRecordDeserializer(format));
+        if (bounded) {
+            builder.setBounded(OffsetsInitializer.latest());
+        }
+        return builder.build();
+    }
+
+    /**
+     * Reads the control topic as {@link RawRecord}s of format {@link #CONTROL_FORMAT}, from its earliest record:
+     * the newest version of each kind is what a job started without a checkpoint must run, whatever the
+     * configured starting offsets. A job restored from a checkpoint resumes where it was.
+     *
+     * @param bounded {@code true} to stop at the offsets that were the latest when the source started (tests)
+     */
+    public static KafkaSource<RawRecord> control(KafkaOptions options, boolean bounded) {
+        KafkaSourceBuilder<RawRecord> builder = KafkaSource.<RawRecord>builder()
+                .setProperties(ControlTopic.consumerProperties())
+                .setProperties(options.clientProperties())
+                .setBootstrapServers(options.bootstrapServers())
+                .setTopics(options.controlTopic())
+                .setGroupId(options.groupId())
+                .setClientIdPrefix(options.groupId() + "-" + options.controlTopic())
+                .setStartingOffsets(OffsetsInitializer.earliest())
+                .setDeserializer(new KafkaRawRecordDeserializer(CONTROL_FORMAT));
         if (bounded) {
             builder.setBounded(OffsetsInitializer.latest());
         }

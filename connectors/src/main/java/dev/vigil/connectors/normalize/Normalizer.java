@@ -15,4 +15,18 @@ public interface Normalizer extends Serializable {
     String format();
 
     List<PrivilegedEvent> normalize(RawRecord record) throws InvalidRecordException;
+
+    /**
+     * Whether one of the first records of a file is in this format, for {@code --format auto}
+     * ({@link FormatDetector}). It should be cheap and specific: look for the fields or the line shape only this
+     * product writes. By default a format is never detected and must be named.
+     */
+    default boolean recognizes(String firstRecord) {
+        return false;
+    }
+
+    /** Byte-level variant for binary formats; by default the record as UTF-8 text goes to {@link #recognizes(String)}. */
+    default boolean recognizes(byte[] firstRecord) {
+        return recognizes(new String(firstRecord, java.nio.charset.StandardCharsets.UTF_8));
+    }
 }

@@ -14,6 +14,11 @@ public final class Normalizers {
         register(new dev.vigil.connectors.normalize.teleport.TeleportNormalizer());
         register(new dev.vigil.connectors.normalize.vault.VaultNormalizer());
         register(new dev.vigil.connectors.normalize.cloudtrail.CloudTrailNormalizer());
+        register(new dev.vigil.connectors.normalize.entra.EntraPimNormalizer());
+        register(new dev.vigil.connectors.normalize.cyberark.CyberArkNormalizer());
+        register(new dev.vigil.connectors.normalize.sudo.SudoNormalizer());
+        register(new dev.vigil.connectors.normalize.auditd.AuditdNormalizer());
+        register(new dev.vigil.connectors.normalize.k8s.KubernetesAuditNormalizer());
     }
 
     private Normalizers() {}

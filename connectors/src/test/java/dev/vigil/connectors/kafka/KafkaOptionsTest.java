@@ -25,6 +25,7 @@ class KafkaOptionsTest {
         assertThat(options.casesTopic()).isEqualTo("pum.cases");
         assertThat(options.deadLetterTopic()).isEqualTo("pum.dlq");
         assertThat(options.controlTopic()).isEqualTo("pum.control");
+        assertThat(options.controlEnabled()).isFalse();
         assertThat(options.deliveryGuarantee()).isEqualTo(DeliveryGuarantee.AT_LEAST_ONCE);
         assertThat(options.transactionTimeout()).isEqualTo(Duration.ofMinutes(15));
         assertThat(options.clientProperties())
@@ -52,6 +53,7 @@ class KafkaOptionsTest {
         file.setProperty("kafka.topic.cases", "prod.cases");
         file.setProperty("kafka.topic.dlq", "prod.dlq");
         file.setProperty("kafka.topic.control", "prod.control");
+        file.setProperty("kafka.control.enabled", "true");
         file.setProperty("kafka.delivery.guarantee", "exactly-once");
         file.setProperty("kafka.transactional.id.prefix", "vigil-prod");
         file.setProperty("kafka.transaction.timeout", "PT5M");
@@ -69,6 +71,7 @@ class KafkaOptionsTest {
         assertThat(options.casesTopic()).isEqualTo("prod.cases");
         assertThat(options.deadLetterTopic()).isEqualTo("prod.dlq");
         assertThat(options.controlTopic()).isEqualTo("prod.control");
+        assertThat(options.controlEnabled()).isTrue();
         assertThat(options.deliveryGuarantee()).isEqualTo(DeliveryGuarantee.EXACTLY_ONCE);
         assertThat(options.transactionalIdPrefix()).isEqualTo("vigil-prod");
         assertThat(options.transactionTimeout()).isEqualTo(Duration.ofMinutes(5));
@@ -165,5 +168,21 @@ class KafkaOptionsTest {
         assertThat(changed.groupId()).isEqualTo("other");
         assertThat(changed.casesTopic()).isEqualTo("c");
         assertThat(changed.clientProperties()).containsEntry("linger.ms", "20").containsEntry("bootstrap.servers", "k:9092");
+    }
+
+    @Test
+    void rawProductTopicsAreReadPerFormatAndAnUnknownFormatIsNamed() {
+        Properties file = new Properties();
+        file.setProperty("kafka.topic.raw.canonical", "legacy.events.json");
+        file.setProperty("kafka.topic.raw.avro", "mirror.pum.events");
+        KafkaOptions options = KafkaOptions.fromProperties(file);
+        assertThat(options.rawTopics()).containsExactly(
+                java.util.Map.entry("avro", "mirror.pum.events"), java.util.Map.entry("canonical", "legacy.events.json"));
+        assertThat(options.toBuilder().build().rawTopics()).isEqualTo(options.rawTopics());
+        assertThat(KafkaOptions.defaults("k:9092").rawTopics()).isEmpty();
+
+        file.setProperty("kafka.topic.raw.syslog", "x");
+        assertThatThrownBy(() -> KafkaOptions.fromProperties(file))
+                .hasMessageStartingWith("Bad value for kafka.topic.raw.syslog: unknown format 'syslog' (known: canonical, avro");
     }
 }

@@ -32,6 +32,11 @@ public final class GraphBench {
     private GraphBench() {}
 
     public static Map<String, Object> run(Settings s) throws Exception {
+        return run(s, null);
+    }
+
+    /** As {@link #run(Settings)}, PUM-100 scoring with {@code model} (null: baselines alone). */
+    public static Map<String, Object> run(Settings s, dev.vigil.jobs.anomaly.AnomalyModel model) throws Exception {
         TrafficProfile profile = TrafficProfile.builder().humans(s.humans()).services(s.services()).build();
 
         HeapWatch.reset();
@@ -41,7 +46,7 @@ public final class GraphBench {
 
         HeapWatch.reset();
         long t1 = System.nanoTime();
-        JobExecutionResult full = full(s, profile);
+        JobExecutionResult full = full(s, profile, model);
         double seconds = (System.nanoTime() - t1) / 1e9;
         long heap = HeapWatch.peakMiB();
 
@@ -56,6 +61,7 @@ public final class GraphBench {
         r.put("parallelism", s.parallelism());
         r.put("format", s.format());
         r.put("rules", s.pack().rules().size());
+        r.put("anomaly_model", model == null ? "none (baselines)" : model.version());
         r.put("principals", s.humans() + s.services());
         r.put("baseline_events_per_second", Math.round(baselineEps));
         r.put("ratio_to_baseline", round(eps / baselineEps));
@@ -80,10 +86,12 @@ public final class GraphBench {
         return env.execute("vigil bench baseline");
     }
 
-    private static JobExecutionResult full(Settings s, TrafficProfile profile) throws Exception {
+    private static JobExecutionResult full(Settings s, TrafficProfile profile, dev.vigil.jobs.anomaly.AnomalyModel model)
+            throws Exception {
         StreamExecutionEnvironment env = LocalFlink.environment(s.parallelism(), -1);
         DetectionOptions options = DetectionOptions.defaults();
         options.outOfOrderness = s.outOfOrderness();
+        options.anomalyModel = model;
         DetectionStreams streams = DetectionGraph.build(source(env, s, profile), s.pack(), options);
         streams.findings().sinkTo(new DiscardingSink<>()).name("discard findings");
         streams.cases().map(new Tally<>("bench.cases")).sinkTo(new DiscardingSink<>()).name("discard cases");

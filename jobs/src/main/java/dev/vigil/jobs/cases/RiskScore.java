@@ -1,6 +1,7 @@
 package dev.vigil.jobs.cases;
 
 import dev.vigil.common.AnomalyExplanation;
+import dev.vigil.common.GrantLabel;
 import dev.vigil.common.Principal;
 import dev.vigil.common.PrincipalKind;
 import dev.vigil.common.Severity;
@@ -25,8 +26,11 @@ import java.util.TreeMap;
  *   volume           = +1 for each finding beyond one per rule, at most +5
  *   anomaly          = round(10 x the strongest anomaly score), present only when a finding carries one
  *   service_identity = +5 when the principal is a SERVICE identity, present only then
+ *   break_glass      = +10 when a finding is PUM-005 (emergency access), present only then
+ *   grant_status     = the worst grant label among the findings: AFTER_EXPIRY +10, OUT_OF_SCOPE +5,
+ *                      NO_GRANT +5 (IN_GRANT or no label: absent)
  *   clamp            = the correction that brings the sum into [0, 100], present only when needed
- *   risk score       = base + corroboration + volume + anomaly + service_identity + clamp
+ *   risk score       = base + corroboration + volume + anomaly + service_identity + break_glass + grant_status + clamp
  * </pre>
  * Severity is the higher of the highest finding severity and the band of the risk score:
  * 85 and above CRITICAL, 65 and above HIGH, 40 and above MEDIUM, otherwise LOW.
@@ -40,6 +44,11 @@ public final class RiskScore {
     static final int CORROBORATION_MAX = 15;
     static final int VOLUME_MAX = 5;
     static final int SERVICE_IDENTITY = 5;
+    static final int BREAK_GLASS = 10;
+    static final String BREAK_GLASS_RULE = "PUM-005";
+    static final int AFTER_EXPIRY = 10;
+    static final int OUT_OF_SCOPE = 5;
+    static final int NO_GRANT = 5;
 
     /** Event time, then finding id: the one order every case output is built in. */
     public static final Comparator<Finding> FINDING_ORDER =
@@ -100,6 +109,20 @@ public final class RiskScore {
         Principal principal = ordered.get(0).getPrincipal();
         if (principal != null && principal.getKind() == PrincipalKind.SERVICE) {
             terms.add(term("service_identity", SERVICE_IDENTITY, "principal is a service identity"));
+        }
+
+        if (perRule.containsKey(BREAK_GLASS_RULE)) {
+            terms.add(term("break_glass", BREAK_GLASS, "break-glass access (" + BREAK_GLASS_RULE + ")"));
+        }
+
+        GrantLabel worst = null;
+        for (Finding f : ordered) {
+            if (grantPoints(f.getLabel()) > grantPoints(worst)) {
+                worst = f.getLabel();
+            }
+        }
+        if (worst != null) {
+            terms.add(term("grant_status", grantPoints(worst), "worst grant label among the findings: " + worst));
         }
 
         long sum = 0;
@@ -183,6 +206,19 @@ public final class RiskScore {
             return "in session " + key.substring("session:".length());
         }
         return "on " + key.substring("day:".length());
+    }
+
+    /** Points of a grant label: 0 for IN_GRANT and for none. */
+    static int grantPoints(GrantLabel label) {
+        if (label == null) {
+            return 0;
+        }
+        return switch (label) {
+            case AFTER_EXPIRY -> AFTER_EXPIRY;
+            case OUT_OF_SCOPE -> OUT_OF_SCOPE;
+            case NO_GRANT -> NO_GRANT;
+            default -> 0;
+        };
     }
 
     private static Map<String, Integer> findingsPerRule(List<Finding> ordered) {

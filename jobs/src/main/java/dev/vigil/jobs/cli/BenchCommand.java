@@ -62,6 +62,9 @@ final class BenchCommand implements Callable<Integer> {
     @Mixin
     RulesOption rules;
 
+    @Mixin
+    ModelOption model;
+
     @Option(names = "--no-rules",
             description = "Run the same graph with an empty rule pack: the cost of the rules is the difference.")
     boolean noRules;
@@ -91,7 +94,7 @@ final class BenchCommand implements Callable<Integer> {
             }
         } else {
             figures = GraphBench.run(new GraphBench.Settings(events, parallelism, format, seed, humans, services,
-                    pack, outOfOrderness));
+                    pack, outOfOrderness), model.load());
         }
         spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(figures));
         spec.commandLine().getOut().flush();

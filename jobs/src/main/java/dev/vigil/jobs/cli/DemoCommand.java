@@ -72,6 +72,10 @@ final class DemoCommand implements Callable<Integer> {
     @Mixin
     RulesOption rules;
 
+    @Mixin
+    IdentitiesOption identities;
+    ModelOption model;
+
     @Override
     public Integer call() throws Exception {
         if (events < 1) {
@@ -79,6 +83,8 @@ final class DemoCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         var pack = rules.load();
+        var resolver = identities.load();
+        var anomalyModel = model.load();
         LocalElasticsearch localEs = null;
         try (EmbeddedKafka kafkaServer = EmbeddedKafka.start()) {
             KafkaOptions kafka = KafkaOptions.defaults(kafkaServer.bootstrapServers());
@@ -114,6 +120,9 @@ final class DemoCommand implements Callable<Integer> {
             DetectionOptions detection = DetectionOptions.defaults();
             detection.outOfOrderness = Duration.ofSeconds(5);
             detection.sourceIdleness = Duration.ofSeconds(2);
+            detection.identities = resolver;
+            detection.anomalyModel = anomalyModel;
+            say(out, "anomaly        %s", ModelOption.describe(anomalyModel));
             StreamingJob.define(env, new StreamingJob.Settings(kafka, es, detection, pack, true));
             JobClient job = env.executeAsync("vigil demo");
             say(out, "flink          job running, web UI at http://127.0.0.1:%d", port);
@@ -170,8 +179,10 @@ final class DemoCommand implements Callable<Integer> {
         out.println("Vigil demo summary");
         out.printf("  events          %,d parsed, %,d dead letters (on %s, with reasons), %,d skipped%n",
                 JobCounters.get(acc, EventParser.EVENTS), JobCounters.get(acc, EventParser.DEAD), kafka.deadLetterTopic(), JobCounters.get(acc, EventParser.SKIPPED));
+        dev.vigil.jobs.ingest.IngestReport.from(acc).print(out, "    ");
         out.printf("  attacks mixed in %s%n", injected.isEmpty() ? "none" : ReplayCommand.byRule(injected));
         out.printf("  rules loaded    %s%n", String.join(", ", ruleIds));
+        out.printf("  anomaly         %s%n", ModelOption.describe(model.load()));
         out.printf("  findings        %,d   %s%n", report.findings(), ReplayCommand.byRule(report.findingsByRule()));
         out.printf("  cases           %,d in %s%n", report.cases(), "pum-cases");
         out.printf("  evidence        %,d records in %s%n", report.evidence(), "pum-evidence");

@@ -1,5 +1,6 @@
 package dev.vigil.jobs.cli;
 
+import dev.vigil.connectors.normalize.FormatDetector;
 import dev.vigil.connectors.normalize.Normalizers;
 import dev.vigil.jobs.replay.ReplayJob;
 import java.io.PrintWriter;
@@ -25,8 +26,9 @@ final class ReplayCommand implements Callable<Integer> {
             description = "A file or directory of input lines (.gz is read too); repeat for more.")
     List<Path> inputs;
 
-    @Option(names = "--format", defaultValue = "canonical", paramLabel = "FMT",
-            description = "Input format (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--format", defaultValue = FormatDetector.AUTO, paramLabel = "FMT",
+            description = "Input format, or auto to detect it per file from its first records, so a directory may "
+                    + "mix formats (default: ${DEFAULT-VALUE}).")
     String format;
 
     @Option(names = "--out", required = true, paramLabel = "DIR",
@@ -35,6 +37,10 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Mixin
     RulesOption rules;
+
+    @Mixin
+    IdentitiesOption identities;
+    ModelOption model;
 
     @Option(names = "--parallelism", defaultValue = "2", description = "Parallel tasks (default: ${DEFAULT-VALUE}).")
     int parallelism;
@@ -46,17 +52,21 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!Normalizers.formats().contains(format)) {
+        if (!format.equals(FormatDetector.AUTO) && !Normalizers.formats().contains(format)) {
             throw new UserError("unknown format '" + format + "' (known: " + String.join(", ", Normalizers.formats()) + ")");
         }
-        ReplayJob.Summary s = ReplayJob.run(new ReplayJob.Request(inputs, format, out, rules.load(), parallelism, outOfOrderness));
+        var anomalyModel = model.load();
+        ReplayJob.Summary s = ReplayJob.run(new ReplayJob.Request(inputs, format, out, rules.load(), parallelism, outOfOrderness,
+                identities.load()), anomalyModel);
         PrintWriter w = spec.commandLine().getOut();
+        w.printf("anomaly: %s%n", ModelOption.describe(anomalyModel));
         w.printf("replay: %,d events read in %.1f s (%s)%n", s.events(), s.took().toMillis() / 1000.0, format);
         w.printf("  dead letters %,d%s   skipped %,d%n", s.deadLetters(),
                 s.deadLetters() > 0 ? " (" + out.resolve(ReplayJob.DEAD_LETTERS) + ")" : "", s.skipped());
         s.deadLetterReasons().entrySet().stream()
                 .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(5)
                 .forEach(e -> w.printf("    %,6d  %s%n", e.getValue(), e.getKey()));
+        s.ingest().print(w, "  ");
         w.printf("  findings %,d%s%n", s.findings(), s.findingsByRule().isEmpty() ? "" : "   " + byRule(s.findingsByRule()));
         w.printf("  cases %,d   evidence records %,d%n", s.cases(), s.evidence());
         w.printf("  wrote %s/{%s,%s,%s,%s}%n", out, ReplayJob.FINDINGS, ReplayJob.CASES, ReplayJob.EVIDENCE,

@@ -26,7 +26,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "rules", mixinStandardHelpOptions = true,
         description = "Test and validate detection rules, without Flink, in seconds.",
-        subcommands = {RulesCommand.Test.class, RulesCommand.Validate.class, RulesCommand.Docs.class})
+        subcommands = {RulesCommand.Test.class, RulesCommand.Validate.class, RulesCommand.Docs.class,
+                RulesDeployCommand.class})
 final class RulesCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -183,7 +184,7 @@ final class RulesCommand implements Runnable {
         }
     }
 
-    private static int printProblems(CommandSpec spec, List<RuleProblem> problems) {
+    static int printProblems(CommandSpec spec, List<RuleProblem> problems) {
         PrintWriter err = spec.commandLine().getErr();
         problems.forEach(p -> err.println(p));
         err.printf("%d problem%s%n", problems.size(), problems.size() == 1 ? "" : "s");

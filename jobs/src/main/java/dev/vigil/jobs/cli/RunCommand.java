@@ -28,6 +28,13 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     RulesOption rules;
 
+    @Mixin
+    IdentitiesOption identities;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+    ModelOption model;
+
     @Option(names = "--skip-preflight", description = "Submit without first checking that Kafka and Elasticsearch answer.")
     boolean skipPreflight;
 
@@ -48,9 +55,18 @@ final class RunCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserError("config " + config + ": " + e.getMessage());
         }
+        detection.identities = identities.load();
         if (!skipPreflight) {
             Preflight.kafka(kafka);
             Preflight.elasticsearch(es);
+        }
+        if (kafka.controlEnabled()) {
+            try {
+                // The job's control source needs the topic; rules deploy may not have run yet.
+                dev.vigil.connectors.kafka.ControlTopic.ensureExists(kafka);
+            } catch (IllegalStateException e) {
+                throw new UserError("control topic " + kafka.controlTopic() + ": " + VigilCli.oneLine(e));
+            }
         }
         Map<String, String> flink = new java.util.HashMap<>();
         props.forEach((k, v) -> {
@@ -70,8 +86,17 @@ final class RunCommand implements Callable<Integer> {
         checkpoints.applyTo(conf);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.getConfig().enableObjectReuse();
+        detection.anomalyModel = model.load();
+        org.slf4j.LoggerFactory.getLogger(RunCommand.class).info("anomaly: {}", ModelOption.describe(detection.anomalyModel));
         StreamingJob.define(env, new StreamingJob.Settings(kafka, es, detection, rules.load(), false));
-        env.execute("vigil");
+        var result = env.execute("vigil");
+        // A production job runs until cancelled; when it does end (a bounded source, a stop), say what it read.
+        if (result != null && !(result instanceof org.apache.flink.core.execution.DetachedJobExecutionResult)) {
+            java.io.PrintWriter w = spec.commandLine().getOut();
+            w.println("vigil run: job finished");
+            dev.vigil.jobs.ingest.IngestReport.from(result.getAllAccumulatorResults()).print(w, "  ");
+            w.flush();
+        }
         return 0;
     }
 }

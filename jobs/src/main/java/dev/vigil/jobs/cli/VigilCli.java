@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** The {@code vigil} command line: one entry point for the demo, the production job, replay and the benchmark. */
 @Command(name = "vigil", mixinStandardHelpOptions = true, versionProvider = VigilCli.Version.class,
         description = "Privileged user monitoring: PAM/PIM events in, scored cases and evidence out.",
-        subcommands = {DemoCommand.class, RunCommand.class, ReplayCommand.class, BenchCommand.class, RulesCommand.class, GenerateCommand.class, EvidenceCommand.class,
+        subcommands = {DemoCommand.class, RunCommand.class, ReplayCommand.class, BenchCommand.class, RulesCommand.class, GenerateCommand.class, EvidenceCommand.class, ModelCommand.class,
                 CommandLine.HelpCommand.class})
 public final class VigilCli implements Runnable {
     @CommandLine.Spec

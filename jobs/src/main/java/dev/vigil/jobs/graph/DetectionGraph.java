@@ -1,13 +1,16 @@
 package dev.vigil.jobs.graph;
 
 import dev.vigil.connectors.RawRecord;
+import dev.vigil.connectors.control.ControlMessage;
 import dev.vigil.event.DeadLetter;
 import dev.vigil.event.LabelledEvent;
 import dev.vigil.event.PrivilegedEvent;
+import dev.vigil.jobs.anomaly.AnomalyScoringFunction;
 import dev.vigil.jobs.cases.CaseBuilderFunction;
 import dev.vigil.jobs.cases.CaseKeys;
 import dev.vigil.jobs.evidence.EvidenceBuilderFunction;
 import dev.vigil.jobs.grant.GrantContextFunction;
+import dev.vigil.jobs.ingest.ControlParser;
 import dev.vigil.jobs.ingest.EventParser;
 import dev.vigil.jobs.rules.RuleOperator;
 import dev.vigil.output.EvidenceRecord;
@@ -27,7 +30,7 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  *
  * <pre>
  * raw -> parse/validate (-> dead letters) -> watermarks -> key by principal -> grant context (-> late)
- *     -> rules (Esper) -> findings -> case builder (by case id) -> cases
+ *     -> rules (Esper) + anomaly scoring (PUM-100) -> findings -> case builder (by case id) -> cases
  *     labelled + late + findings -> evidence builder (by principal) -> evidence
  * </pre>
  *
@@ -37,8 +40,18 @@ public final class DetectionGraph {
     private DetectionGraph() {}
 
     public static DetectionStreams build(DataStream<RawRecord> raw, RulePack pack, DetectionOptions options) {
+        return build(raw, pack, options, null);
+    }
+
+    /**
+     * The graph with a control stream (records of the control topic), whose rule packs the rules swap to while
+     * they run; {@code null} builds the graph without one, the rules chained to the grant context.
+     */
+    public static DetectionStreams build(DataStream<RawRecord> raw, RulePack pack, DetectionOptions options,
+                                         DataStream<RawRecord> control) {
         SingleOutputStreamOperator<PrivilegedEvent> events = raw
-                .process(new EventParser(options.maxRecordBytes, options.maxFutureSkew.toMillis(), options.maxCommandLength))
+                .process(new EventParser(options.maxRecordBytes, options.maxFutureSkew.toMillis(), options.maxCommandLength)
+                        .withIdentities(options.identities))
                 .name("parse and validate").uid("parse");
         parallelism(events, options);
 
@@ -57,11 +70,27 @@ public final class DetectionGraph {
         // The grant context already partitions by principal; the rules reuse that partitioning without a shuffle.
         KeyedStream<LabelledEvent, String> byPrincipal =
                 DataStreamUtils.reinterpretAsKeyedStream(labelled, DetectionGraph::principalOfLabelled);
-        SingleOutputStreamOperator<Finding> ruleFindings = byPrincipal
-                .transform("rules " + pack.version(), TypeInformation.of(Finding.class), new RuleOperator(pack, RuleOperator.DEFAULT_TIMING_SAMPLE_EVERY, options.maxReplayEvents))
-                .uid("rules");
+        RuleOperator rules = new RuleOperator(pack, RuleOperator.DEFAULT_TIMING_SAMPLE_EVERY, options.maxReplayEvents);
+        SingleOutputStreamOperator<ControlMessage> controlMessages = null;
+        SingleOutputStreamOperator<Finding> ruleFindings;
+        if (control == null) {
+            ruleFindings = byPrincipal
+                    .transform("rules " + pack.version(), TypeInformation.of(Finding.class), rules)
+                    .uid("rules");
+        } else {
+            // One partition, one reader; every rule task gets every message.
+            controlMessages = control.process(new ControlParser()).name("parse control").uid("control-parse")
+                    .setParallelism(1);
+            ruleFindings = byPrincipal.connect(controlMessages.broadcast())
+                    .transform("rules (live reload)", TypeInformation.of(Finding.class), rules)
+                    .uid("rules");
+        }
         parallelism(ruleFindings, options);
-        SingleOutputStreamOperator<Finding> findings = ruleFindings.map(new FindingTally())
+        SingleOutputStreamOperator<Finding> anomalyFindings = byPrincipal
+                .process(new AnomalyScoringFunction(options.anomalyModel))
+                .name("anomaly scoring (PUM-100)").uid("anomaly-scoring");
+        parallelism(anomalyFindings, options);
+        SingleOutputStreamOperator<Finding> findings = ruleFindings.union(anomalyFindings).map(new FindingTally())
                 .name("count findings").uid("finding-tally");
         parallelism(findings, options);
 
@@ -81,6 +110,10 @@ public final class DetectionGraph {
 
         DataStream<DeadLetter> deadLetters = events.getSideOutput(EventParser.DEAD_LETTERS)
                 .union(evidence.getSideOutput(EvidenceBuilderFunction.UNPLACED));
+        if (controlMessages != null) {
+            deadLetters = deadLetters.union(controlMessages.getSideOutput(ControlParser.DEAD_LETTERS),
+                    ruleFindings.getSideOutput(RuleOperator.DEAD_LETTERS));
+        }
         return new DetectionStreams(labelled, late, findings, cases, evidence, deadLetters);
     }
 

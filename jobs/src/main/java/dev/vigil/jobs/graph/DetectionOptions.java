@@ -51,6 +51,18 @@ public class DetectionOptions implements Serializable {
     /** Command lines longer than this many characters are refused (default 16384). */
     public int maxCommandLength = 16 * 1024;
 
+    /**
+     * The principal directory ({@code --identities FILE}) that gives every event one principal id per person or
+     * service; null keeps the products' own source-qualified ids. Set from the command line, not the config file.
+     */
+    public dev.vigil.connectors.identity.IdentityResolver identities;
+
+    /**
+     * The behavioural anomaly model PUM-100 scores closed sessions with ({@code --model FILE}); null scores them
+     * against per-principal baselines alone (z-scores).
+     */
+    public dev.vigil.jobs.anomaly.AnomalyModel anomalyModel;
+
     /** Operator parallelism; 0 keeps the environment's default. */
     public int parallelism = 0;
 

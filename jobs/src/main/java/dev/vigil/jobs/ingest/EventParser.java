@@ -1,6 +1,7 @@
 package dev.vigil.jobs.ingest;
 
 import dev.vigil.connectors.RawRecord;
+import dev.vigil.connectors.identity.IdentityResolver;
 import dev.vigil.connectors.normalize.CommandRedactor;
 import dev.vigil.connectors.normalize.Normalizer;
 import dev.vigil.connectors.normalize.Normalizers;
@@ -31,10 +32,18 @@ public final class EventParser extends ProcessFunction<RawRecord, PrivilegedEven
     public static final String EVENTS = "vigil.events";
     public static final String DEAD = "vigil.dead_letters";
     public static final String SKIPPED = "vigil.skipped";
+    /** Per input format: {@code vigil.format.<format>.read|normalized|skipped|dead}, counted in records. */
+    public static final String FORMAT_PREFIX = "vigil.format.";
+    /** Events whose principal the directory resolved, and those it did not know (with {@code --identities}). */
+    public static final String RESOLVED = "vigil.identities.resolved";
+    public static final String UNRESOLVED = "vigil.identities.unresolved";
+    /** Unresolved principal ids with their event counts ({@link UnresolvedIdentities}). */
+    public static final String UNRESOLVED_IDS = "vigil.identities.unresolved-ids";
 
     private final int maxRecordBytes;
     private final long maxFutureSkewMs;
     private final int maxCommandLength;
+    private IdentityResolver identities;
 
     private transient EventValidator validator;
     private transient Map<String, Normalizer> normalizers;
@@ -44,11 +53,28 @@ public final class EventParser extends ProcessFunction<RawRecord, PrivilegedEven
     private transient Counter eventMetric;
     private transient Counter deadMetric;
     private transient Counter skippedMetric;
+    private transient Map<String, FormatCounters> formatCounters;
+    private transient LongCounter resolvedCount;
+    private transient LongCounter unresolvedCount;
+    private transient UnresolvedIdentities unresolvedIds;
+    private transient Counter unresolvedMetric;
+
+    /** Counting accumulators of one input format. */
+    private record FormatCounters(LongCounter read, LongCounter normalized, LongCounter skipped, LongCounter dead) {}
 
     public EventParser(int maxRecordBytes, long maxFutureSkewMs, int maxCommandLength) {
         this.maxRecordBytes = maxRecordBytes;
         this.maxFutureSkewMs = maxFutureSkewMs;
         this.maxCommandLength = maxCommandLength;
+    }
+
+    /**
+     * Resolves every event's principal and approver through the principal directory right after normalization;
+     * null (the default) keeps the products' own ids.
+     */
+    public EventParser withIdentities(IdentityResolver resolver) {
+        this.identities = resolver;
+        return this;
     }
 
     @Override
@@ -61,16 +87,31 @@ public final class EventParser extends ProcessFunction<RawRecord, PrivilegedEven
         eventMetric = getRuntimeContext().getMetricGroup().counter("eventsParsed");
         deadMetric = getRuntimeContext().getMetricGroup().counter("deadLetters");
         skippedMetric = getRuntimeContext().getMetricGroup().counter("recordsSkipped");
+        formatCounters = new HashMap<>();
+        if (identities != null) {
+            resolvedCount = getRuntimeContext().getLongCounter(RESOLVED);
+            unresolvedCount = getRuntimeContext().getLongCounter(UNRESOLVED);
+            unresolvedIds = new UnresolvedIdentities();
+            getRuntimeContext().addAccumulator(UNRESOLVED_IDS, unresolvedIds);
+            unresolvedMetric = getRuntimeContext().getMetricGroup().counter("unresolvedPrincipals");
+        }
     }
 
     @Override
     public void processElement(RawRecord record, Context ctx, Collector<PrivilegedEvent> out) {
         byte[] payload = record.payload == null ? new byte[0] : record.payload;
+        FormatCounters counts = counters(record.format);
+        counts.read().add(1);
+        if (record.rejection != null) {
+            deadLetter(ctx, record, record.rejection);
+            return;
+        }
         if (payload.length > maxRecordBytes) {
             deadLetter(ctx, record, "record of " + payload.length + " bytes exceeds the limit of " + maxRecordBytes);
             return;
         }
         if (isBlank(payload)) {
+            counts.skipped().add(1);
             skippedCount.add(1);
             skippedMetric.inc();
             return;
@@ -93,11 +134,16 @@ public final class EventParser extends ProcessFunction<RawRecord, PrivilegedEven
             return;
         }
         if (events.isEmpty()) {
+            counts.skipped().add(1);
             skippedCount.add(1);
             skippedMetric.inc();
             return;
         }
+        counts.normalized().add(1);
         for (PrivilegedEvent e : events) {
+            if (identities != null) {
+                resolve(e);
+            }
             if (e.getCommand() != null) {
                 e.setCommand(CommandRedactor.redact(e.getCommand()));
             }
@@ -110,11 +156,35 @@ public final class EventParser extends ProcessFunction<RawRecord, PrivilegedEven
         }
     }
 
+    private void resolve(PrivilegedEvent e) {
+        if (identities.resolve(e)) {
+            resolvedCount.add(1);
+        } else {
+            unresolvedCount.add(1);
+            unresolvedMetric.inc();
+            unresolvedIds.add(e.getPrincipal().getId());
+        }
+    }
+
+    private FormatCounters counters(String format) {
+        String f = format == null ? "canonical" : format;
+        FormatCounters c = formatCounters.get(f);
+        if (c == null) {
+            String p = FORMAT_PREFIX + f;
+            c = new FormatCounters(getRuntimeContext().getLongCounter(p + ".read"),
+                    getRuntimeContext().getLongCounter(p + ".normalized"), getRuntimeContext().getLongCounter(p + ".skipped"),
+                    getRuntimeContext().getLongCounter(p + ".dead"));
+            formatCounters.put(f, c);
+        }
+        return c;
+    }
+
     private Normalizer normalizer(String format) {
         return normalizers.computeIfAbsent(format == null ? "canonical" : format, Normalizers::forFormat);
     }
 
     private void deadLetter(Context ctx, RawRecord record, String reason) {
+        counters(record.format).dead().add(1);
         deadCount.add(1);
         deadMetric.inc();
         byte[] payload = record.payload == null ? new byte[0] : record.payload;

@@ -13,6 +13,9 @@ import dev.vigil.jobs.graph.DetectionOptions;
 import dev.vigil.jobs.graph.DetectionStreams;
 import dev.vigil.jobs.graph.JobCounters;
 import dev.vigil.jobs.ingest.EventParser;
+import dev.vigil.jobs.ingest.IngestReport;
+import dev.vigil.connectors.identity.IdentityResolver;
+import dev.vigil.connectors.normalize.FormatDetector;
 import dev.vigil.jobs.runtime.LocalFlink;
 import dev.vigil.output.EvidenceRecord;
 import dev.vigil.output.Finding;
@@ -41,27 +44,41 @@ public final class ReplayJob {
     public static final String EVIDENCE = "evidence.ndjson";
     public static final String DEAD_LETTERS = "dead-letters.ndjson";
 
-    /** What to replay. {@code outOfOrderness} null = wait for the end of input (order-independent). */
+    /**
+     * What to replay. {@code outOfOrderness} null = wait for the end of input (order-independent). {@code format}
+     * {@value FormatDetector#AUTO} detects the format per file; {@code identities} null keeps the products' ids.
+     */
     public record Request(List<Path> inputs, String format, Path out, RulePack pack, int parallelism,
-                          Duration outOfOrderness) {}
+                          Duration outOfOrderness, IdentityResolver identities) {
+        public Request(List<Path> inputs, String format, Path out, RulePack pack, int parallelism, Duration outOfOrderness) {
+            this(inputs, format, out, pack, parallelism, outOfOrderness, null);
+        }
+    }
 
     /** What a replay read and wrote, counted from its outputs. */
     public record Summary(long events, long deadLetters, long skipped, Map<String, Long> findingsByRule,
                           long findings, long cases, long evidence, Map<String, Long> deadLetterReasons,
-                          Duration took, Path out) {}
+                          Duration took, Path out, IngestReport ingest) {}
 
     private ReplayJob() {}
 
     public static Summary run(Request request) throws Exception {
+        return run(request, null);
+    }
+
+    /** As {@link #run(Request)}, PUM-100 scoring with {@code model} (null: per-principal baselines alone). */
+    public static Summary run(Request request, dev.vigil.jobs.anomaly.AnomalyModel model) throws Exception {
         for (Path p : request.inputs()) {
             if (!Files.exists(p)) {
                 throw new UserError("input not found: " + p);
             }
         }
-        try {
-            Normalizers.forFormat(request.format());
-        } catch (IllegalArgumentException e) {
-            throw new UserError(e.getMessage());
+        if (!FormatDetector.AUTO.equals(request.format())) {
+            try {
+                Normalizers.forFormat(request.format());
+            } catch (IllegalArgumentException e) {
+                throw new UserError(e.getMessage());
+            }
         }
         try {
             Files.createDirectories(request.out());
@@ -75,6 +92,8 @@ public final class ReplayJob {
                 .uid("file-source");
         DetectionOptions options = DetectionOptions.forReplay();
         options.outOfOrderness = request.outOfOrderness();
+        options.identities = request.identities();
+        options.anomalyModel = model;
         DetectionStreams streams = DetectionGraph.build(raw, request.pack(), options);
         attachFileSinks(streams, request.out());
 
@@ -103,7 +122,7 @@ public final class ReplayJob {
         return new Summary(
                 JobCounters.get(acc, EventParser.EVENTS), JobCounters.get(acc, EventParser.DEAD), JobCounters.get(acc, EventParser.SKIPPED),
                 byRule, byRule.values().stream().mapToLong(Long::longValue).sum(),
-                lines(out.resolve(CASES)), lines(out.resolve(EVIDENCE)), reasons, took, out);
+                lines(out.resolve(CASES)), lines(out.resolve(EVIDENCE)), reasons, took, out, IngestReport.from(acc));
     }
 
 

@@ -29,8 +29,8 @@ final class RecentEvents {
     static final String EVENTS_STATE = "recent-events";
     static final String SPAN_STATE = "recent-span";
 
-    private final long horizonMillis;
-    private final long slackMillis;
+    private long horizonMillis;
+    private long slackMillis;
     private final int maxPerPrincipal;
     private final ListStateDescriptor<LabelledEvent> eventsDescriptor =
             new ListStateDescriptor<>(EVENTS_STATE, new AvroTypeInfo<>(LabelledEvent.class));
@@ -56,6 +56,18 @@ final class RecentEvents {
         // keeps its cost per event small, for a little more state.
         this.slackMillis = Math.max(1000, horizonMillis / 8);
         this.maxPerPrincipal = maxPerPrincipal;
+    }
+
+    /**
+     * Keeps events for at least {@code horizon} from now on, for a swapped-in pack whose rules look further back;
+     * never shortens it (events already kept for the old pack's rules are trimmed as they were).
+     */
+    void widen(Duration horizon) {
+        long millis = horizon.toMillis();
+        if (millis > horizonMillis) {
+            horizonMillis = millis;
+            slackMillis = Math.max(1000, horizonMillis / 8);
+        }
     }
 
     /** Whether anything is kept at all: a pack whose rules hold no state across events needs no replay. */

@@ -1,18 +1,30 @@
 package dev.vigil.jobs.rules;
 
+import dev.vigil.connectors.control.ControlMessage;
+import dev.vigil.connectors.control.ControlMessageCodec;
+import dev.vigil.event.DeadLetter;
 import dev.vigil.event.LabelledEvent;
+import dev.vigil.jobs.ingest.ControlParser;
 import dev.vigil.output.Finding;
 import dev.vigil.rules.engine.CompiledPack;
 import dev.vigil.rules.engine.RuleEngine;
 import dev.vigil.rules.engine.RuleStats;
+import dev.vigil.rules.pack.RuleDefinition;
 import dev.vigil.rules.pack.RulePack;
+import dev.vigil.rules.pack.RulePackException;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.flink.api.common.TaskInfo;
+import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Histogram;
@@ -26,8 +38,13 @@ import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.InternalTimer;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.operators.Triggerable;
+import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
+import org.apache.flink.util.OutputTag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs the rule pack over labelled events keyed by principal: one {@link RuleEngine} (one Esper runtime) per
@@ -40,10 +57,23 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * replays them all in event-time order, then moves on to the clock the checkpoint was taken at. Findings of the
  * replay are dropped (they were emitted before the checkpoint); any emitted again later carry the same
  * deterministic ids, so nothing downstream is doubled.
+ *
+ * <p>Without a control stream it is a one-input operator, chained to the grant context. Connected to a broadcast
+ * control stream as its second input it swaps rule packs while it runs: each task unpacks and compiles a
+ * {@link ControlMessage.Kind#RULE_PACK} message, and on success replaces its engine, replaying the kept recent
+ * events into the rules whose EPL and parameters did not change (so their open patterns go on) before it starts the
+ * new and changed rules afresh. A pack that does not compile is logged and dead-lettered with its problems, and the
+ * old one keeps running. The accepted message is kept in broadcast state, so a restored job runs the pack it ran.
+ * Every finding carries, as {@code rule_version}, the version of the pack whose engine produced it. The control
+ * input carries no event time: only the events' watermarks move the rules' clock.
  */
 public class RuleOperator extends AbstractStreamOperator<Finding>
-        implements OneInputStreamOperator<LabelledEvent, Finding>, Triggerable<String, VoidNamespace> {
+        implements OneInputStreamOperator<LabelledEvent, Finding>,
+        TwoInputStreamOperator<LabelledEvent, ControlMessage, Finding>, Triggerable<String, VoidNamespace> {
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(RuleOperator.class);
+    /** Rule packs that arrived on the control input and could not be used, with the reason. */
+    public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("rule-pack-dead-letters") {};
     /** Per-rule evaluation time is measured on one event in this many; see {@link RuleStats#evaluationNanos()}. */
     public static final int DEFAULT_TIMING_SAMPLE_EVERY = 128;
     /** Recent events kept per principal for a rebuild after a restore, unless told otherwise. */
@@ -52,12 +82,21 @@ public class RuleOperator extends AbstractStreamOperator<Finding>
     /** Operator state name; stable, since checkpoints and savepoints find state by it. */
     static final String CLOCK_STATE = "engine-clock";
     private static final String TRIM_TIMERS = "recent-events-trim";
+    /** Broadcast state: control message kind to the encoded message in force; stable, like the names above. */
+    static final MapStateDescriptor<String, byte[]> CONTROL_STATE = new MapStateDescriptor<>("control-in-force",
+            Types.STRING, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
 
     private final RulePack pack;
     private final int timingSampleEvery;
     private final int maxReplayEvents;
 
     private transient RuleEngine engine;
+    /** The pack running now: the constructor's, or the last one accepted from the control input. */
+    private transient RulePack running;
+    private transient BroadcastState<String, byte[]> controlState;
+    private transient MetricGroup ruleMetrics;
+    private transient Counter packSwaps;
+    private transient Counter packsRejected;
     private transient Map<String, Counter> matches;
     private transient Histogram evaluationNanos;
     private transient Counter replayedEvents;
@@ -93,7 +132,16 @@ public class RuleOperator extends AbstractStreamOperator<Finding>
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
-        recent = new RecentEvents(pack.longestHorizon(), maxReplayEvents);
+        running = pack;
+        controlState = context.getOperatorStateStore().getBroadcastState(CONTROL_STATE);
+        byte[] inForce = controlState.get(ControlMessage.Kind.RULE_PACK.name());
+        if (inForce != null) {
+            // Accepted before the checkpoint, so it compiled then; it is the pack this job ran.
+            ControlMessage m = ControlMessageCodec.decode(inForce);
+            running = RulePackPayload.decode(m);
+            LOG.info("Rule pack {} restored from the checkpoint", m.describe());
+        }
+        recent = new RecentEvents(running.longestHorizon(), maxReplayEvents);
         // Union state: after a rescale every task sees every old task's clock and takes the earliest.
         clockState = context.getOperatorStateStore().getUnionListState(
                 new ListStateDescriptor<>(CLOCK_STATE, EngineClock.TYPE));
@@ -117,46 +165,165 @@ public class RuleOperator extends AbstractStreamOperator<Finding>
     @Override
     public void open() throws Exception {
         super.open();
-        TaskInfo task = getRuntimeContext().getTaskInfo();
-        String name = "vigil-rules-" + getRuntimeContext().getJobInfo().getJobId() + "-"
-                + getOperatorID() + "-" + task.getIndexOfThisSubtask() + "-" + task.getAttemptNumber();
         // Compiled here, in the task, from the serializable sources: Esper's byte code stays in this class loader.
-        engine = new RuleEngine(CompiledPack.compile(pack),
-                RuleEngine.Options.defaults().withName(name).withTimingSampleEvery(timingSampleEvery));
+        engine = newEngine(CompiledPack.compile(running));
         recent.open(getKeyedStateStore(), getInternalTimerService(TRIM_TIMERS, VoidNamespaceSerializer.INSTANCE, this));
         // With object reuse the upstream may refill the object it handed over; the heap backend keeps references.
         copyBeforeKeeping = getExecutionConfig().isObjectReuseEnabled();
 
-        MetricGroup metrics = getMetricGroup().addGroup("rules");
-        metrics.gauge("packVersion", (Gauge<String>) pack::version);
-        evaluationNanos = metrics.histogram("eventEvaluationNanos", new DescriptiveStatisticsHistogram(1000));
-        replayedEvents = metrics.counter("replayedEvents");
+        ruleMetrics = getMetricGroup().addGroup("rules");
+        ruleMetrics.gauge("packVersion", (Gauge<String>) () -> running.version());
+        evaluationNanos = ruleMetrics.histogram("eventEvaluationNanos", new DescriptiveStatisticsHistogram(1000));
+        replayedEvents = ruleMetrics.counter("replayedEvents");
+        packSwaps = ruleMetrics.counter("packSwaps");
+        packsRejected = ruleMetrics.counter("packsRejected");
         matches = new HashMap<>();
-        RuleEngine e = engine;
-        for (String ruleId : engine.stats().keySet()) {
-            MetricGroup rule = metrics.addGroup("rule", ruleId);
-            matches.put(ruleId, rule.counter("matches"));
-            rule.gauge("evaluationNanos", (Gauge<Long>) () -> statOf(e, ruleId).evaluationNanos());
-            rule.gauge("invalidOutputs", (Gauge<Long>) () -> statOf(e, ruleId).invalidOutputs());
-        }
+        registerRuleMetrics();
         if (restoredClock != null) {
             rebuild(restoredClock);
         }
     }
 
-    private static RuleStats statOf(RuleEngine engine, String ruleId) {
-        return engine.stats().get(ruleId);
+    private RuleEngine newEngine(CompiledPack compiled) {
+        TaskInfo task = getRuntimeContext().getTaskInfo();
+        String name = "vigil-rules-" + getRuntimeContext().getJobInfo().getJobId() + "-"
+                + getOperatorID() + "-" + task.getIndexOfThisSubtask() + "-" + task.getAttemptNumber();
+        return new RuleEngine(compiled,
+                RuleEngine.Options.defaults().withName(name).withTimingSampleEvery(timingSampleEvery));
+    }
+
+    /** Metrics of every rule of the running pack not registered yet; a rule dropped by a swap keeps its count. */
+    private void registerRuleMetrics() {
+        for (String ruleId : engine.stats().keySet()) {
+            if (matches.containsKey(ruleId)) {
+                continue;
+            }
+            MetricGroup rule = ruleMetrics.addGroup("rule", ruleId);
+            matches.put(ruleId, rule.counter("matches"));
+            rule.gauge("evaluationNanos", (Gauge<Long>) () -> statOf(ruleId).evaluationNanos());
+            rule.gauge("invalidOutputs", (Gauge<Long>) () -> statOf(ruleId).invalidOutputs());
+        }
+    }
+
+    private RuleStats statOf(String ruleId) {
+        RuleStats stats = engine.stats().get(ruleId);
+        return stats == null ? new RuleStats(ruleId, 0, 0, 0) : stats;
     }
 
     /** Brings the fresh engine to where the checkpointed one stood: every principal's recent events, then the clock. */
     private void rebuild(long clock) throws Exception {
-        List<LabelledEvent> events = recent.all(getKeyedStateBackend());
-        // Findings of the replay and of the clock move were emitted before the checkpoint: drop them.
-        for (LabelledEvent e : events) {
-            engine.process(e);
+        replay(engine, clock);
+    }
+
+    /** Every principal's kept events into a fresh engine, then its clock to {@code clock}; findings are dropped. */
+    private void replay(RuleEngine fresh, long clock) throws Exception {
+        if (!recent.enabled()) {
+            return;
         }
-        engine.advanceTo(clock);
+        List<LabelledEvent> events = recent.all(getKeyedStateBackend());
+        // Findings of the replay and of the clock move were emitted before: drop them.
+        for (LabelledEvent e : events) {
+            fresh.process(e);
+        }
+        fresh.advanceTo(clock);
         replayedEvents.inc(events.size());
+    }
+
+    @Override
+    public void processElement1(StreamRecord<LabelledEvent> element) throws Exception {
+        processElement(element);
+    }
+
+    /** A control message: a rule pack to swap to; other kinds are for other operators. */
+    @Override
+    public void processElement2(StreamRecord<ControlMessage> element) throws Exception {
+        ControlMessage message = element.getValue();
+        if (message.kind != ControlMessage.Kind.RULE_PACK) {
+            return;
+        }
+        if (message.version.equals(running.version())) {
+            LOG.info("Rule pack {} is the one running already", message.describe());
+            return;
+        }
+        RulePack next;
+        CompiledPack compiled;
+        try {
+            next = RulePackPayload.decode(message);
+            compiled = CompiledPack.compile(next);
+        } catch (RulePackPayload.UnusablePack e) {
+            reject(message, e.getMessage());
+            return;
+        } catch (RulePackException e) {
+            reject(message, "does not compile: " + RulePackPayload.problems(e));
+            return;
+        }
+        swap(next, compiled);
+        controlState.put(ControlMessage.Kind.RULE_PACK.name(), ControlMessageCodec.encode(message));
+        packSwaps.inc();
+        LOG.info("Rule pack {} ({} rules) replaces {} in task {}", message.describe(), next.rules().size(),
+                running.version(), getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
+        running = next;
+    }
+
+    private void swap(RulePack next, CompiledPack compiled) throws Exception {
+        RuleEngine fresh = newEngine(compiled);
+        try {
+            Set<String> changed = changedRules(running, next);
+            fresh.holdBack(changed);
+            long clock = engine.currentTime();
+            if (clock != Long.MIN_VALUE) {
+                replay(fresh, clock);
+            }
+            fresh.deployHeldBack();
+        } catch (Exception | Error e) {
+            fresh.close();
+            throw e;
+        }
+        RuleEngine old = engine;
+        engine = fresh;
+        old.close();
+        recent.widen(next.longestHorizon());
+        registerRuleMetrics();
+    }
+
+    /** Rules of {@code next} that are new or whose EPL or parameter values differ from {@code current}'s. */
+    static Set<String> changedRules(RulePack current, RulePack next) {
+        Set<String> changed = new HashSet<>();
+        for (RuleDefinition rule : next.rules()) {
+            RuleDefinition before = current.rule(rule.id()).orElse(null);
+            if (before == null || !before.epl().equals(rule.epl())
+                    || !before.metadata().parameters().equals(rule.metadata().parameters())) {
+                changed.add(rule.id());
+            }
+        }
+        return changed;
+    }
+
+    private void reject(ControlMessage message, String reason) {
+        packsRejected.inc();
+        int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+        LOG.warn("Rule pack {} refused by task {}; pack {} keeps running: {}", message.describe(), subtask,
+                running.version(), reason);
+        output.collect(DEAD_LETTERS, new StreamRecord<>(ControlParser.deadLetter(
+                "rule-pack " + message.version + " task " + subtask,
+                "rule pack " + message.describe() + " refused, " + running.version() + " keeps running: " + reason,
+                ControlMessageCodec.encode(message))));
+    }
+
+    @Override
+    public void processWatermark1(Watermark mark) throws Exception {
+        processWatermark(mark);
+    }
+
+    /** The control input has no event time; it must not hold the rules' clock back. */
+    @Override
+    public void processWatermark2(Watermark mark) {}
+
+    @Override
+    protected void processWatermarkStatus(WatermarkStatus status, int inputId) throws Exception {
+        if (inputId == 0) {
+            processWatermarkStatus(status);
+        }
     }
 
     @Override
@@ -211,6 +378,11 @@ public class RuleOperator extends AbstractStreamOperator<Finding>
         } finally {
             super.close();
         }
+    }
+
+    /** The version of the pack running now, for tests. */
+    String runningVersion() {
+        return running.version();
     }
 
     /** Findings so far per rule, for tests; the same numbers the {@code matches} counters report. */

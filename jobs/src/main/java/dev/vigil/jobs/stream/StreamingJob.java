@@ -38,7 +38,23 @@ public final class StreamingJob {
         return define(source(env, s), s);
     }
 
-    /** The canonical events topic as raw records, each with its topic, partition and offset for dead letters. */
+    /**
+     * The control topic as raw records when the job follows it ({@code kafka.control.enabled}), else null. Bounded
+     * like the events when the events are.
+     */
+    public static DataStream<RawRecord> controlSource(StreamExecutionEnvironment env, Settings s) {
+        if (!s.kafka().controlEnabled()) {
+            return null;
+        }
+        return env.fromSource(KafkaSources.control(s.kafka(), s.boundedInput()), WatermarkStrategy.noWatermarks(),
+                        "kafka " + s.kafka().controlTopic())
+                .uid("kafka-control-source").setParallelism(1);
+    }
+
+    /**
+     * The canonical events topic, and every raw product topic configured, as raw records, each with its topic,
+     * partition and offset for dead letters.
+     */
     public static DataStream<RawRecord> source(StreamExecutionEnvironment env, Settings s) {
         SingleOutputStreamOperator<RawRecord> raw = env.fromSource(
                         KafkaSources.rawEvents(s.kafka(), s.kafka().eventsTopic(), AvroNormalizer.FORMAT, s.boundedInput()),
@@ -47,7 +63,20 @@ public final class StreamingJob {
         if (s.detection().parallelism > 0) {
             raw.setParallelism(s.detection().parallelism);
         }
-        return raw;
+        DataStream<RawRecord> all = raw;
+        // Raw product topics (kafka.topic.raw.<format>): each record keeps its format, so the graph's parser
+        // normalizes it with that product's normalizer, and dead-letters it with that format and reason.
+        for (java.util.Map.Entry<String, String> topic : s.kafka().rawTopics().entrySet()) {
+            SingleOutputStreamOperator<RawRecord> product = env.fromSource(
+                            KafkaSources.rawEvents(s.kafka(), topic.getValue(), topic.getKey(), s.boundedInput()),
+                            WatermarkStrategy.noWatermarks(), "kafka " + topic.getValue() + " (" + topic.getKey() + ")")
+                    .uid("kafka-source-raw-" + topic.getKey());
+            if (s.detection().parallelism > 0) {
+                product.setParallelism(s.detection().parallelism);
+            }
+            all = all.union(product);
+        }
+        return all;
     }
 
     /**
@@ -55,7 +84,8 @@ public final class StreamingJob {
      * between (a failure, say) and run the production job otherwise unchanged.
      */
     public static DetectionStreams define(DataStream<RawRecord> raw, Settings s) {
-        DetectionStreams streams = DetectionGraph.build(raw, s.pack(), s.detection());
+        DetectionStreams streams = DetectionGraph.build(raw, s.pack(), s.detection(),
+                controlSource(raw.getExecutionEnvironment(), s));
         attachSinks(streams, s.kafka(), s.elasticsearch());
         return streams;
     }

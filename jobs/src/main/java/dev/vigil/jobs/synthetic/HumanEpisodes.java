@@ -88,7 +88,8 @@ final class HumanEpisodes {
             case CHECKOUT_NOT_RETURNED -> s.trigger(w.checkout);
             default -> { }
         }
-        return s.build(scenario, null, g.requestId, w.firstSession);
+        // A self-approval is a fault of the grant, not of a session: its finding names the request only.
+        return s.build(scenario, null, g.requestId, scenario == Scenario.SELF_APPROVAL ? null : w.firstSession);
     }
 
     // ------------------------------------------------------------------ attacks
@@ -171,7 +172,8 @@ final class HumanEpisodes {
         Work w = work(s, g, activated + s.between(MINUTE, 5 * MINUTE), g.windowEnd - 2 * MINUTE,
                 1 + s.rng.nextInt(2), false, Checkout.NONE);
         close(s, g, w.lastEnd);
-        return s.build(Scenario.BREAK_GLASS, variant, g.requestId, w.firstSession);
+        // The activation is the finding, on the grant; the sessions under it are its evidence.
+        return s.build(Scenario.BREAK_GLASS, variant, g.requestId, null);
     }
 
     private Episode unused(EpisodeScript s, long slot) {

@@ -170,6 +170,41 @@ class RiskScoreTest {
     }
 
     @Test
+    void breakGlassAddsTen() {
+        RiskScore risk = RiskScore.of(List.of(finding("f1", "PUM-005", 60).build(), finding("f2", "PUM-009", 50).build()));
+        assertThat(terms(risk)).containsEntry("break_glass", 10.0);
+        assertThat(risk.score()).isEqualTo(60 + 5 + 10);
+        assertThat(terms(RiskScore.of(List.of(finding("f3", "PUM-009", 50).build())))).doesNotContainKey("break_glass");
+    }
+
+    @Test
+    void grantStatusAddsThePointsOfTheWorstLabel() {
+        RiskScore expired = RiskScore.of(List.of(
+                finding("f1", "PUM-003", 50).setLabel(dev.vigil.common.GrantLabel.OUT_OF_SCOPE).build(),
+                finding("f2", "PUM-002", 50).setLabel(dev.vigil.common.GrantLabel.AFTER_EXPIRY).setEventTime(T0 + MINUTE).build()));
+        assertThat(terms(expired)).containsEntry("grant_status", 10.0);
+        assertThat(expired.breakdown().stream().filter(t -> t.getTerm().equals("grant_status")).findFirst().orElseThrow()
+                .getDetail()).contains("AFTER_EXPIRY");
+        RiskScore ungranted = RiskScore.of(List.of(finding("f1", "PUM-001", 50).setLabel(dev.vigil.common.GrantLabel.NO_GRANT).build()));
+        assertThat(terms(ungranted)).containsEntry("grant_status", 5.0);
+        RiskScore inGrant = RiskScore.of(List.of(finding("f1", "PUM-009", 50).setLabel(dev.vigil.common.GrantLabel.IN_GRANT).build()));
+        assertThat(terms(inGrant)).doesNotContainKey("grant_status");
+    }
+
+    @Test
+    void theBreakdownRecomputesTheScoreByHand() {
+        RiskScore risk = RiskScore.of(List.of(
+                finding("f1", "PUM-100", 55).setPrincipal(service("svc-etl")).setLabel(dev.vigil.common.GrantLabel.NO_GRANT)
+                        .setAnomaly(anomaly(0.72)).build(),
+                finding("f2", "PUM-005", 70).setPrincipal(service("svc-etl")).setEventTime(T0 + MINUTE).build()));
+        // base 70, corroboration 5, volume 0, anomaly round(7.2) = 7, service 5, break-glass 10, grant 5 = 102 -> 100
+        assertThat(risk.breakdown()).extracting(ScoreTerm::getTerm).containsExactly(
+                "base", "corroboration", "volume", "anomaly", "service_identity", "break_glass", "grant_status", "clamp");
+        assertThat(terms(risk)).containsEntry("anomaly", 7.0).containsEntry("clamp", -2.0);
+        assertThat(sum(risk)).isEqualTo(risk.score()).isEqualTo(100.0);
+    }
+
+    @Test
     void aCaseWithoutFindingsIsRejected() {
         assertThatThrownBy(() -> RiskScore.of(List.of())).isInstanceOf(IllegalArgumentException.class);
     }

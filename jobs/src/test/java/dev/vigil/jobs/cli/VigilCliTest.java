@@ -90,6 +90,21 @@ class VigilCliTest {
     }
 
     @Test
+    void rulesDeployRefusesAnInvalidPackWithFileAndLineBeforeItTalksToKafka() {
+        // Nothing listens on port 1: had the pack passed, publishing would have failed with another message.
+        Path broken = Path.of("src", "test", "resources", "packs", "reload", "broken");
+        Run run = vigil("rules", "deploy", "--bootstrap", "127.0.0.1:1", broken.toString());
+        assertThat(run.code()).isEqualTo(1);
+        assertThat(run.err()).startsWith("not deployed: pack ").contains(broken + "/ACME-001/rule.epl:")
+                .doesNotContain("Kafka").doesNotContain("\tat ");
+
+        assertOneLineError(vigil("rules", "deploy", Path.of("..", "docs", "examples", "rules").toString()), 1,
+                "say where Kafka is: --bootstrap HOST:PORT or --config FILE");
+        assertOneLineError(vigil("rules", "deploy", "--bootstrap", "127.0.0.1:1"), 1,
+                "Kafka at 127.0.0.1:1 does not answer");
+    }
+
+    @Test
     void rulesTestFailsOnABrokenFixture() throws IOException {
         Path rules = tmp.resolve("rules");
         copyTree(Path.of("..", "docs", "examples", "rules"), rules);
@@ -134,6 +149,32 @@ class VigilCliTest {
         assertThat(run.out()).contains("replay: 25 events read").contains("(teleport)")
                 .contains("dead letters 9").contains("skipped 15");
         assertThat(out.resolve("dead-letters.ndjson")).content().contains("session.start without user");
+    }
+
+    @Test
+    void replayResolvesIdentitiesAndCountsRecordsPerFormat() throws IOException {
+        // erin and frank are each one person across Teleport and Entra; ivan is left out on purpose.
+        Path identities = Files.writeString(tmp.resolve("identities.yaml"), """
+                principals:
+                  - {id: e.diaz, kind: human, aliases: {teleport: [erin], entra: [erin]}}
+                  - {id: f.olsen, kind: human, aliases: {teleport: [frank], entra: [frank], vault: [frank]}}
+                """);
+        Path out = tmp.resolve("out");
+        Run run = vigil("replay", "--input", Path.of("..", "rules", "pack", "PUM-002", "fixtures", "fire").toString(),
+                "--out", out.toString(), "--parallelism", "1", "--identities", identities.toString());
+        assertThat(run.code()).as(run.err()).isZero();
+        assertThat(run.out()).contains("findings 4   PUM-002 4")
+                .contains("identities: 18 events resolved to a directory principal, 5 unmapped")
+                .contains("unmapped (top 10): ivan 5")
+                .containsPattern("canonical +23 +23 +0 +0");
+        assertThat(Files.readString(out.resolve("findings.ndjson"))).contains("\"id\":\"e.diaz\"").doesNotContain("\"id\":\"erin\"");
+    }
+
+    @Test
+    void replayNamesTheLineOfABadIdentitiesFile() throws IOException {
+        Path identities = Files.writeString(tmp.resolve("ids.yaml"), "principals:\n  - {id: ann, kind: human}\n  - {id: ann, kind: service}\n");
+        assertOneLineError(vigil("replay", "--input", tmp.toString(), "--out", tmp.resolve("o").toString(),
+                "--identities", identities.toString()), 1, "identities " + identities + ":3: principal 'ann' is already defined at line 2");
     }
 
     @Test

@@ -93,6 +93,40 @@ class RuleOperatorTest {
     }
 
     @Test
+    void aGrantNeverUsedIsDecidedByTheWatermarkAtItsWindowEndAlsoAfterARestore() throws Exception {
+        // PUM-006: nothing arrives at the window's end; only the watermark passing it decides the grant unused.
+        GrantRef grant = new GrantRef("req-8", "db-admin", List.of("db-prod-*"), at("09:00:00"), at("10:00:00"),
+                null, "carol", "CHG-2", false);
+        OperatorSubtaskState snapshot;
+        try (var harness = open(new RuleOperator(RulePack.builtIn()), null)) {
+            emit(harness, activation("eve-act", "09:01:00", "eve", grant));
+            harness.processWatermark(at("09:30:00"));
+            snapshot = harness.snapshot(1, at("09:30:00"));
+        }
+        RuleOperator restored = new RuleOperator(RulePack.builtIn());
+        try (var harness = open(restored, snapshot)) {
+            assertThat(restored.replayedEvents()).isEqualTo(1);
+            harness.processWatermark(at("09:59:59"));
+            assertThat(harness.extractOutputValues()).isEmpty();
+
+            harness.processWatermark(at("10:00:00"));
+            assertThat(harness.extractOutputStreamRecords()).singleElement().satisfies(r -> {
+                assertThat(r.getValue().getRuleId()).isEqualTo("PUM-006");
+                assertThat(r.getValue().getFindingId()).isEqualTo(FindingIds.of("PUM-006", List.of("eve-act")));
+                assertThat(r.getValue().getRequestId()).isEqualTo("req-8");
+                assertThat(r.getTimestamp()).isEqualTo(at("10:00:00"));
+            });
+        }
+        // Used once, one second before the end: nothing to report.
+        try (var harness = open(new RuleOperator(RulePack.builtIn()), null)) {
+            emit(harness, activation("eve-act", "09:01:00", "eve", grant));
+            emit(harness, event("eve-start", "09:59:59", "eve", Action.START, "s-8", GrantLabel.IN_GRANT, grant));
+            harness.processWatermark(at("12:00:00"));
+            assertThat(harness.extractOutputValues()).extracting(Finding::getRuleId).doesNotContain("PUM-006");
+        }
+    }
+
+    @Test
     void aSessionStillActingAfterItsGrantIsReportedOnceAcrossARestore() throws Exception {
         LabelledEvent start = event("bob-start", "08:30:00", "bob", Action.START, "s-2", GrantLabel.IN_GRANT, ENDED);
         LabelledEvent inGrant = event("bob-cmd-0", "08:45:00", "bob", Action.COMMAND, "s-2", GrantLabel.IN_GRANT, ENDED);
@@ -332,6 +366,15 @@ class RuleOperatorTest {
     private static void emit(KeyedOneInputStreamOperatorTestHarness<String, LabelledEvent, Finding> harness,
                              LabelledEvent e) throws Exception {
         harness.processElement(e, e.getEvent().getEventTime());
+    }
+
+    private static LabelledEvent activation(String id, String time, String principal, GrantRef grant) {
+        PrivilegedEvent e = PrivilegedEvent.newBuilder()
+                .setEventId(id).setEventTime(at(time)).setSource("entra").setType(EventType.ELEVATION)
+                .setPrincipal(new Principal(principal, PrincipalKind.HUMAN, null))
+                .setAction(Action.ACTIVATED).setRequestId(grant.getRequestId())
+                .build();
+        return new LabelledEvent(e, null, grant, false);
     }
 
     private static LabelledEvent event(String id, String time, String principal, Action action, String sessionId,

@@ -6,8 +6,10 @@ import com.espertech.esper.common.client.annotation.Tag;
 import dev.vigil.common.GrantLabel;
 import dev.vigil.common.Principal;
 import dev.vigil.common.PrincipalKind;
+import dev.vigil.common.Severity;
 import dev.vigil.output.Finding;
 import dev.vigil.rules.pack.RuleMetadata;
+import dev.vigil.rules.test.RulePackValidator;
 import java.lang.annotation.Annotation;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -25,8 +27,12 @@ import java.util.List;
  *   <li>{@code explanation} (string): one sentence an analyst can read</li>
  *   <li>optional: {@code source_ip}, {@code request_id}, {@code session_id}, {@code target} (strings),
  *       {@code label} (a grant label name)</li>
+ *   <li>optional: {@code score} (an integer 0-100): this row's own risk score, for a rule whose risk differs from
+ *       one finding to the next; the severity then follows the score's band. A null score, or no such column,
+ *       means the rule's {@code risk_score}</li>
  * </ul>
- * Severity, score, name, MITRE ids and the pack version come from the rule's metadata, not from EPL.
+ * Name, MITRE ids and the pack version come from the rule's metadata; severity and score too, unless the row
+ * carries its own score.
  */
 public final class FindingOutput {
     public static final String TAG_NAME = "vigil";
@@ -41,6 +47,8 @@ public final class FindingOutput {
     public static final List<String> REQUIRED = List.of(PRINCIPAL_ID, PRINCIPAL_KIND, EVENT_TIME, EXPLANATION);
     public static final List<String> OPTIONAL_STRINGS =
             List.of("source_ip", "request_id", "session_id", "target", "label");
+    /** Optional integer column: the row's own risk score, overriding the rule's. */
+    public static final String SCORE = "score";
 
     private FindingOutput() {}
 
@@ -82,6 +90,10 @@ public final class FindingOutput {
             if (c != null && !String.class.equals(c)) {
                 problems.add("column " + column + " must be a string, not " + c.getSimpleName());
             }
+        }
+        Class<?> score = type.getPropertyType(SCORE);
+        if (score != null && !isIntegral(score)) {
+            problems.add("column score must be an integer (0-100), not " + score.getSimpleName());
         }
         return problems;
     }
@@ -126,13 +138,23 @@ public final class FindingOutput {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("label '" + label + "' is not a grant label");
         }
+        int score = metadata.riskScore();
+        Severity severity = metadata.severity();
+        Object rowScore = row.getEventType().getPropertyType(SCORE) == null ? null : row.get(SCORE);
+        if (rowScore instanceof Number s) {
+            if (s.longValue() < 0 || s.longValue() > 100) {
+                throw new IllegalArgumentException("score " + s + " is not between 0 and 100");
+            }
+            score = s.intValue();
+            severity = RulePackValidator.severityFor(score);
+        }
         return Finding.newBuilder()
                 .setFindingId(FindingIds.of(metadata.id(), eventIds))
                 .setRuleId(metadata.id())
                 .setRuleName(metadata.name())
                 .setRuleVersion(packVersion)
-                .setSeverity(metadata.severity())
-                .setScore(metadata.riskScore())
+                .setSeverity(severity)
+                .setScore(score)
                 .setPrincipal(new Principal(principalId, principalKind, optional(row, "source_ip")))
                 .setEventTime(n.longValue())
                 .setEventIds(eventIds)

@@ -1,6 +1,7 @@
 package dev.vigil.rules.engine;
 
 import com.espertech.esper.runtime.client.option.StatementSubstitutionParameterContext;
+import dev.vigil.rules.command.CommandPatterns;
 import dev.vigil.rules.pack.RuleParameters;
 import java.util.Map;
 import java.util.function.BiConsumer;
@@ -10,6 +11,9 @@ import java.util.function.BiConsumer;
  * the rule is deployed, converting each to the type the EPL declares.
  */
 final class ParameterBinding {
+    /** A string parameter whose name ends so is a {@link CommandPatterns} list, checked when the rule deploys. */
+    static final String COMMAND_PATTERNS_SUFFIX = "_commands";
+
     private ParameterBinding() {}
 
     /**
@@ -42,7 +46,12 @@ final class ParameterBinding {
             // Names map to 1-based positions; the type array is 0-based.
             Class<?> type = types == null || p.getValue() - 1 >= types.length ? null : types[p.getValue() - 1];
             try {
-                ctx.setObject(name, convert(RuleParameters.toEpl(values.get(name)), type));
+                Object value = convert(RuleParameters.toEpl(values.get(name)), type);
+                if (name.endsWith(COMMAND_PATTERNS_SUFFIX) && value instanceof String text) {
+                    // Parsed now, so a bad list stops the deployment naming its line, not the first command.
+                    CommandPatterns.of(text);
+                }
+                ctx.setObject(name, value);
             } catch (IllegalArgumentException e) {
                 problem.accept(ctx.getStatementName(), "parameter ?:" + name + " " + e.getMessage());
             }

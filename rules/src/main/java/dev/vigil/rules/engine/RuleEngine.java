@@ -84,6 +84,7 @@ public final class RuleEngine implements AutoCloseable {
     private final Map<String, Long> lastStatementWall = new HashMap<>();
     private final List<String[]> statements = new ArrayList<>();
     private final List<Finding> pending = new ArrayList<>();
+    private final java.util.Set<String> heldBack = new java.util.HashSet<>();
     private boolean deployed;
     private boolean closed;
     private long currentTime = Long.MIN_VALUE;
@@ -143,6 +144,31 @@ public final class RuleEngine implements AutoCloseable {
         moveClockTo(eventTime);
         evaluationNanos += System.nanoTime() - start;
         return drain();
+    }
+
+    /**
+     * Keeps these rules out of the runtime until {@link #deployHeldBack()}: a running job that swaps its pack
+     * replays recent events into the rules it already ran, and only then starts the new and changed ones, so these
+     * begin with no history. Call before the first event.
+     */
+    public void holdBack(java.util.Collection<String> ruleIds) {
+        if (deployed) {
+            throw new IllegalStateException("rules are deployed already; hold back before the first event");
+        }
+        heldBack.addAll(ruleIds);
+    }
+
+    /** Deploys the rules held back, at the current time; before the first event they simply deploy with the rest. */
+    public void deployHeldBack() {
+        ensureOpen();
+        if (deployed) {
+            for (CompiledRule rule : pack.rules()) {
+                if (heldBack.contains(rule.id())) {
+                    deploy(rule);
+                }
+            }
+        }
+        heldBack.clear();
     }
 
     /** The engine's event time: the latest event or watermark time; Long.MIN_VALUE before the first event. */
@@ -208,31 +234,37 @@ public final class RuleEngine implements AutoCloseable {
 
     private void deploy() {
         for (CompiledRule rule : pack.rules()) {
-            Map<String, Object> values = rule.definition().metadata().parameters();
-            List<RuleProblem> problems = new ArrayList<>();
-            DeploymentOptions deploymentOptions = new DeploymentOptions()
-                    .setDeploymentId(rule.id())
-                    .setStatementSubstitutionParameter(ctx -> ParameterBinding.bind(ctx, values,
-                            (statement, message) -> problems.add(new RuleProblem(rule.definition().eplFile(),
-                                    rule.line(statement), message)),
-                            name -> { }));
-            EPDeployment deployment;
-            try {
-                deployment = runtime.getDeploymentService().deploy(rule.compiled(), deploymentOptions);
-            } catch (EPDeployException e) {
-                if (problems.isEmpty()) {
-                    problems.add(new RuleProblem(rule.definition().eplFile(), 0, "does not deploy: " + e.getMessage()));
-                }
-                throw new RulePackException(problems);
+            if (!heldBack.contains(rule.id())) {
+                deploy(rule);
             }
-            Counters counters = countersByDeployment.get(rule.id());
-            EPMetricsService metrics = runtime.getMetricsService();
-            for (EPStatement statement : deployment.getStatements()) {
-                statements.add(new String[] {deployment.getDeploymentId(), statement.getName()});
-                metrics.setMetricsReportingStmtDisabled(deployment.getDeploymentId(), statement.getName());
-                if (FindingOutput.isFindingStatement(statement.getAnnotations())) {
-                    statement.addListener((newEvents, oldEvents, stmt, rt) -> collect(counters, stmt, newEvents));
-                }
+        }
+    }
+
+    private void deploy(CompiledRule rule) {
+        Map<String, Object> values = rule.definition().metadata().parameters();
+        List<RuleProblem> problems = new ArrayList<>();
+        DeploymentOptions deploymentOptions = new DeploymentOptions()
+                .setDeploymentId(rule.id())
+                .setStatementSubstitutionParameter(ctx -> ParameterBinding.bind(ctx, values,
+                        (statement, message) -> problems.add(new RuleProblem(rule.definition().eplFile(),
+                                rule.line(statement), message)),
+                        name -> { }));
+        EPDeployment deployment;
+        try {
+            deployment = runtime.getDeploymentService().deploy(rule.compiled(), deploymentOptions);
+        } catch (EPDeployException e) {
+            if (problems.isEmpty()) {
+                problems.add(new RuleProblem(rule.definition().eplFile(), 0, "does not deploy: " + e.getMessage()));
+            }
+            throw new RulePackException(problems);
+        }
+        Counters counters = countersByDeployment.get(rule.id());
+        EPMetricsService metrics = runtime.getMetricsService();
+        for (EPStatement statement : deployment.getStatements()) {
+            statements.add(new String[] {deployment.getDeploymentId(), statement.getName()});
+            metrics.setMetricsReportingStmtDisabled(deployment.getDeploymentId(), statement.getName());
+            if (FindingOutput.isFindingStatement(statement.getAnnotations())) {
+                statement.addListener((newEvents, oldEvents, stmt, rt) -> collect(counters, stmt, newEvents));
             }
         }
     }

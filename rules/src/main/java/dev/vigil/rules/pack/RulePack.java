@@ -58,6 +58,14 @@ public final class RulePack implements Serializable {
         return new RulePack(dir.toString(), new RulePackLoader().load(dir, dir.toString()));
     }
 
+    /**
+     * Loads the rule folders under dir as {@link #load(Path)} does, naming the pack and every file of it by
+     * {@code display} instead of dir (a pack unpacked from a message into a temporary directory, say).
+     */
+    public static RulePack load(Path dir, String display) {
+        return new RulePack(display, new RulePackLoader().load(dir, display));
+    }
+
     /** The pack shipped with Vigil, from the classpath: a directory in development, the jar once packaged. */
     public static RulePack builtIn() {
         return fromClasspath(RulePack.class.getClassLoader());

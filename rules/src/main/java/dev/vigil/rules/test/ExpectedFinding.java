@@ -13,16 +13,17 @@ import java.util.Set;
 /**
  * One finding a fixture's {@code .expect.yaml} says must (or, with {@code absent: true}, must not) come out.
  * A produced finding matches when rule, principal and every listed field agree, its event ids include all of
- * {@code event_ids}, and its explanation contains every {@code explanation_contains} text.
+ * {@code event_ids}, and its explanation contains every {@code explanation_contains} text. {@code severity} and
+ * {@code score} check a rule that scores each finding itself.
  *
  * @param line where the expectation starts in the sidecar, for failure messages
  */
 public record ExpectedFinding(String ruleId, String principal, List<String> eventIds, String sessionId,
                               String target, String requestId, String label, List<String> explanationContains,
-                              boolean absent, String file, int line) {
+                              String severity, Integer score, boolean absent, String file, int line) {
 
     private static final Set<String> KEYS = Set.of("rule_id", "principal", "event_ids", "session_id", "target",
-            "request_id", "label", "explanation_contains", "absent");
+            "request_id", "label", "explanation_contains", "severity", "score", "absent");
 
     /**
      * The expectations of a fixture's sidecar: a mapping with one key, {@code findings}, a list of expectations.
@@ -67,10 +68,16 @@ public record ExpectedFinding(String ruleId, String principal, List<String> even
                         "each finding needs principal and event_ids (the events that must be in it)"));
                 continue;
             }
+            if (item.hasNonNull("score") && !item.get("score").canConvertToInt()) {
+                problems.add(new RuleProblem(fixture.expectFile(), line, "score must be an integer"));
+                continue;
+            }
             String rule = text(item, "rule_id");
             expected.add(new ExpectedFinding(rule == null ? fixture.ruleId() : rule, principal, ids,
                     text(item, "session_id"), text(item, "target"), text(item, "request_id"), text(item, "label"),
-                    list(item, "explanation_contains"), item.path("absent").asBoolean(false), fixture.expectFile(), line));
+                    list(item, "explanation_contains"), text(item, "severity"),
+                    item.hasNonNull("score") ? Integer.valueOf(item.get("score").asInt()) : null,
+                    item.path("absent").asBoolean(false), fixture.expectFile(), line));
         }
         if (!problems.isEmpty()) {
             throw new RulePackException(problems);
@@ -87,12 +94,15 @@ public record ExpectedFinding(String ruleId, String principal, List<String> even
                 && (target == null || target.equals(f.getTarget()))
                 && (requestId == null || requestId.equals(f.getRequestId()))
                 && (label == null || (f.getLabel() != null && label.equals(f.getLabel().name())))
+                && (severity == null || severity.equals(f.getSeverity().name()))
+                && (score == null || score.equals(f.getScore()))
                 && explanationContains.stream().allMatch(s -> f.getExplanation().contains(s));
     }
 
     /** How failure messages name it. */
     public String describe() {
-        return ruleId + " finding for " + principal + " on " + eventIds;
+        return ruleId + " finding for " + principal + " on " + eventIds
+                + (severity == null ? "" : " with severity " + severity) + (score == null ? "" : " score " + score);
     }
 
     private static String text(JsonNode item, String key) {

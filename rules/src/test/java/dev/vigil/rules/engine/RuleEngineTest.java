@@ -140,6 +140,32 @@ class RuleEngineTest {
     }
 
     @Test
+    void aHeldBackRuleStartsWithoutTheHistoryTheOthersSaw() {
+        RuleEngine engine = engine(CompiledPack.compile(RulePack.builtIn().merge(absencePack)));
+        engine.holdBack(List.of("PUM-950"));
+        engine.process(start("a", "08:00:00", "alice", "s-a", GrantLabel.IN_GRANT));
+        engine.advanceTo(at("08:30:00"));
+        engine.deployHeldBack();
+
+        assertThat(engine.process(start("b", "08:45:00", "bob", "s-b", GrantLabel.NO_GRANT)))
+                .as("the rules deployed first run on").extracting(Finding::getRuleId).containsExactly("PUM-001");
+        assertThat(engine.advanceTo(at("12:30:00"))).as("alice's start came before PUM-950 was deployed").isEmpty();
+        assertThat(engine.advanceTo(at("12:45:00"))).singleElement()
+                .satisfies(f -> assertThat(f.getEventIds()).containsExactly("b"));
+    }
+
+    @Test
+    void rulesHeldBackBeforeAnyEventDeployWithTheRestAtTheFirstOne() {
+        RuleEngine engine = engine(CompiledPack.compile(absencePack));
+        engine.holdBack(List.of("PUM-950"));
+        engine.deployHeldBack();
+        engine.process(start("a", "08:00:00", "alice", "s-a", GrantLabel.IN_GRANT));
+        assertThat(engine.advanceTo(at("12:00:00"))).singleElement()
+                .satisfies(f -> assertThat(f.getEventIds()).containsExactly("a"));
+        assertThatThrownBy(() -> engine.holdBack(List.of("PUM-950"))).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
     void aDeploymentChangesParametersWithoutTouchingEpl() {
         RulePack shorter = absencePack.withParameters(Map.of("PUM-950", Map.of("max_session_length", "PT1H")));
         assertThat(shorter.version()).isNotEqualTo(absencePack.version());
@@ -177,6 +203,23 @@ class RuleEngineTest {
         RuleEngine engine = engine(CompiledPack.compile(RulePack.load(Path.of("src/test/resources/packs/odd-output"))));
         assertThat(engine.process(start("e1", "09:00:00", "alice", "s-1", GrantLabel.NO_GRANT))).isEmpty();
         assertThat(engine.stats().get("PUM-970")).isEqualTo(new RuleStats("PUM-970", 0, 0, 1));
+    }
+
+    @Test
+    void aRowsOwnScoreSetsScoreAndSeverityAndAScoreOutOfRangeIsRefused() {
+        RuleEngine engine = engine(CompiledPack.compile(RulePack.load(Path.of("src/test/resources/packs/row-score"))));
+
+        Finding high = engine.process(start("e1", "09:00:00", "alice", "s-high", GrantLabel.NO_GRANT)).get(0);
+        assertThat(high.getScore()).isEqualTo(90);
+        assertThat(high.getSeverity()).isEqualTo(Severity.CRITICAL);
+        Finding low = engine.process(start("e2", "09:01:00", "alice", "s-low", GrantLabel.NO_GRANT)).get(0);
+        assertThat(low.getScore()).isEqualTo(30);
+        assertThat(low.getSeverity()).isEqualTo(Severity.LOW);
+        Finding metadata = engine.process(start("e3", "09:02:00", "alice", "s-plain", GrantLabel.NO_GRANT)).get(0);
+        assertThat(metadata.getScore()).isEqualTo(50);
+        assertThat(metadata.getSeverity()).isEqualTo(Severity.MEDIUM);
+        assertThat(engine.process(start("e4", "09:03:00", "alice", "s-odd", GrantLabel.NO_GRANT))).isEmpty();
+        assertThat(engine.stats().get("PUM-971")).isEqualTo(new RuleStats("PUM-971", 3, 0, 1));
     }
 
     @Test

@@ -74,7 +74,9 @@ class RulePackValidatorTest {
                 BROKEN + "/PUM-906/rule.epl:4: finding statement 'pum906-incomplete' does not select principal_id"
                         + " (a finding needs principal_id, principal_kind, event_time, explanation)",
                 BROKEN + "/PUM-906/rule.epl:4: finding statement 'pum906-incomplete' does not select explanation"
-                        + " (a finding needs principal_id, principal_kind, event_time, explanation)");
+                        + " (a finding needs principal_id, principal_kind, event_time, explanation)",
+                BROKEN + "/PUM-906/rule.epl:4: finding statement 'pum906-incomplete' column score must be an integer"
+                        + " (0-100), not String");
     }
 
     @Test

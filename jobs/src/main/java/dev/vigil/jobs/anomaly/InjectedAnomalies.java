@@ -1,0 +1,74 @@
+package dev.vigil.jobs.anomaly;
+
+import dev.vigil.jobs.synthetic.Scenario;
+import dev.vigil.jobs.synthetic.ScenarioTruth;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The labels evaluation needs, read from the answer key {@code vigil generate} writes: which sessions are injected
+ * behaviour anomalies, of which kind, and which features an explanation of each kind must lead with.
+ */
+public final class InjectedAnomalies {
+
+    /** For each kind (the scenario variant), the features that name what was injected. */
+    public static final Map<String, Set<String>> EXPECTED_FEATURES = Map.of(
+            "secret-sweep", Set.of("secrets_read", "distinct_secrets"),
+            "night-marathon", Set.of("duration_minutes", "new_target", "hour_sin", "hour_cos",
+                    "grant_window_used_share", "commands", "distinct_commands", "new_role", "new_account"),
+            "service-recon", Set.of("distinct_commands", "commands", "new_target", "secrets_read", "distinct_secrets",
+                    "duration_minutes"));
+
+    private final Map<String, String> kindBySession;
+    private final Map<String, String> otherAttackBySession;
+
+    private InjectedAnomalies(Map<String, String> kindBySession, Map<String, String> otherAttackBySession) {
+        this.kindBySession = kindBySession;
+        this.otherAttackBySession = otherAttackBySession;
+    }
+
+    public static InjectedAnomalies read(Path truthFile) throws IOException {
+        return of(ScenarioTruth.readJson(truthFile));
+    }
+
+    public static InjectedAnomalies of(List<ScenarioTruth> truths) {
+        Map<String, String> kinds = new TreeMap<>();
+        Map<String, String> others = new TreeMap<>();
+        for (ScenarioTruth t : truths) {
+            if (t.scenario() == Scenario.BEHAVIOUR_ANOMALY && t.sessionId() != null) {
+                kinds.put(t.sessionId(), t.variant() == null ? "unnamed" : t.variant());
+            } else if (t.isAttack() && t.sessionId() != null) {
+                others.put(t.sessionId(), t.ruleId());
+            }
+        }
+        return new InjectedAnomalies(kinds, others);
+    }
+
+    /** The injected kind of a unit, or null when it is ordinary. */
+    public String kindOf(SessionActivity unit) {
+        return unit.sessionId == null ? null : kindBySession.get(unit.sessionId);
+    }
+
+    /**
+     * The rule of another injected attack played in this session (e.g. PUM-008 for a service account driven by
+     * hand), or null: not what the model is scored on, but no ordinary session either.
+     */
+    public String otherAttackOf(SessionActivity unit) {
+        return unit.sessionId == null ? null : otherAttackBySession.get(unit.sessionId);
+    }
+
+    public int size() {
+        return kindBySession.size();
+    }
+
+    /** Whether {@code feature} names what a {@code kind} anomaly injected. */
+    public static boolean explains(String kind, String feature) {
+        Set<String> expected = EXPECTED_FEATURES.get(kind);
+        return expected != null && expected.contains(feature);
+    }
+}

@@ -1,0 +1,127 @@
+package dev.vigil.rules.command;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * A list of named command patterns, such as PUM-009's risky commands, matched against the simple commands of a
+ * command line ({@link CommandLine}). The list is text, one pattern a line, so that it can be a rule parameter:
+ *
+ * <pre>
+ * # category/name: regular expression
+ * audit-tampering/auditctl-delete-rules: ^auditctl\b.*\s(?-i:-D)\b
+ * </pre>
+ *
+ * <p>Blank lines and lines starting with {@code #} are skipped; the first {@code ": "} ends the name. Expressions
+ * are case-insensitive (write {@code (?-i:...)} for a case-sensitive flag) and are searched in each simple command,
+ * so {@code ^} anchors on the program actually run. Parsed lists are kept, so a pack compiles its list once.
+ */
+public final class CommandPatterns {
+    private static final int CACHE_LIMIT = 64;
+    private static final Map<String, CommandPatterns> PARSED = new ConcurrentHashMap<>();
+
+    /** One named pattern. */
+    public record Named(String category, String name, Pattern pattern) {
+        /** {@code category/name}, as findings show it. */
+        public String label() {
+            return category + "/" + name;
+        }
+    }
+
+    /** What matched: the pattern and the simple command it matched in. */
+    public record Match(Named pattern, String command) {}
+
+    private final List<Named> patterns;
+
+    private CommandPatterns(List<Named> patterns) {
+        this.patterns = List.copyOf(patterns);
+    }
+
+    /**
+     * Parses a list.
+     *
+     * @throws IllegalArgumentException naming the line of the first entry that is not {@code category/name: regex}
+     *     or whose expression does not compile
+     */
+    public static CommandPatterns parse(String text) {
+        List<Named> out = new ArrayList<>();
+        String[] lines = text == null ? new String[0] : text.split("\\R");
+        for (int i = 0; i < lines.length; i++) {
+            String line = lines[i].strip();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            int colon = line.indexOf(": ");
+            int slash = colon < 0 ? -1 : line.lastIndexOf('/', colon);
+            if (colon < 0 || slash <= 0 || slash >= colon - 1) {
+                throw new IllegalArgumentException("command pattern line " + (i + 1) + " is not 'category/name: regex': "
+                        + line);
+            }
+            String category = line.substring(0, slash).strip();
+            String name = line.substring(slash + 1, colon).strip();
+            String regex = line.substring(colon + 2).strip();
+            if (regex.isEmpty()) {
+                throw new IllegalArgumentException("command pattern " + category + "/" + name + " (line " + (i + 1)
+                        + ") has no expression");
+            }
+            try {
+                out.add(new Named(category, name, Pattern.compile(regex, Pattern.CASE_INSENSITIVE)));
+            } catch (PatternSyntaxException e) {
+                throw new IllegalArgumentException("command pattern " + category + "/" + name + " (line " + (i + 1)
+                        + ") is not a valid regular expression: " + e.getDescription() + " near index " + e.getIndex());
+            }
+        }
+        return new CommandPatterns(out);
+    }
+
+    /**
+     * The parsed form of a list, parsed on first use. Rule parameters are constants of a deployed statement, so the
+     * same few texts come back on every command; the cache is cleared if a long run of pack reloads fills it.
+     */
+    public static CommandPatterns of(String text) {
+        String key = text == null ? "" : text;
+        CommandPatterns parsed = PARSED.get(key);
+        if (parsed == null) {
+            parsed = parse(key);
+            if (PARSED.size() >= CACHE_LIMIT) {
+                PARSED.clear();
+            }
+            PARSED.put(key, parsed);
+        }
+        return parsed;
+    }
+
+    /**
+     * The first simple command of the line that a pattern matches, with the first such pattern in list order; null
+     * if none matches.
+     */
+    public Match match(String commandLine) {
+        if (patterns.isEmpty() || commandLine == null || commandLine.isBlank()) {
+            return null;
+        }
+        List<String> commands = CommandLine.segments(commandLine);
+        for (String command : commands) {
+            for (Named p : patterns) {
+                Matcher m = p.pattern().matcher(command);
+                if (m.find()) {
+                    return new Match(p, command);
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The patterns, in list order. */
+    public List<Named> patterns() {
+        return patterns;
+    }
+
+    public int size() {
+        return patterns.size();
+    }
+}
