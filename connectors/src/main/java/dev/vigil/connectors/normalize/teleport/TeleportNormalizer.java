@@ -67,6 +67,19 @@ public final class TeleportNormalizer implements Normalizer {
         };
     }
 
+    /** A JSON object with Teleport's {@code event} name and its event {@code code} (T1000I, TC000I, T5002I, ...). */
+    @Override
+    public boolean recognizes(String firstRecord) {
+        String t = firstRecord.strip();
+        if (!t.startsWith("{") || !t.contains("\"event\"") || !t.contains("\"code\"")) {
+            return false;
+        }
+        JsonNode e = ProductJson.tryParseObject(t);
+        String code = text(e, "code");
+        return text(e, "event") != null && text(e, "time") != null && code != null
+                && code.matches("(?i)T[A-Z0-9]{3,6}[IWE]");
+    }
+
     // --- access requests -------------------------------------------------------------------------------------
 
     private List<PrivilegedEvent> requestCreated(JsonNode e, String id) throws InvalidRecordException {
