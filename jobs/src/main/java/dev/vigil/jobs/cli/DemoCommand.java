@@ -74,6 +74,8 @@ final class DemoCommand implements Callable<Integer> {
 
     @Mixin
     IdentitiesOption identities;
+
+    @Mixin
     ModelOption model;
 
     @Override

@@ -40,6 +40,8 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Mixin
     IdentitiesOption identities;
+
+    @Mixin
     ModelOption model;
 
     @Option(names = "--parallelism", defaultValue = "2", description = "Parallel tasks (default: ${DEFAULT-VALUE}).")

@@ -33,6 +33,8 @@ final class RunCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
+
+    @Mixin
     ModelOption model;
 
     @Option(names = "--skip-preflight", description = "Submit without first checking that Kafka and Elasticsearch answer.")

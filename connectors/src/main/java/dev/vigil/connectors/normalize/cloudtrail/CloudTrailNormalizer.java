@@ -73,6 +73,20 @@ public final class CloudTrailNormalizer implements Normalizer {
         return normalizeOne(root, record.payload);
     }
 
+    /** A record (or a log file's {@code Records}) with an AWS {@code eventSource} and an {@code eventName}. */
+    @Override
+    public boolean recognizes(String firstRecord) {
+        String t = firstRecord.strip();
+        if (!t.startsWith("{") || !t.contains("\"eventSource\"")) {
+            return false;
+        }
+        JsonNode root = ProductJson.tryParseObject(t);
+        JsonNode r = root.path("Records").isArray() ? root.path("Records").path(0) : root;
+        String source = text(r, "eventSource");
+        return source != null && source.endsWith(".amazonaws.com") && text(r, "eventName") != null
+                && (text(r, "eventTime") != null || text(r, "@timestamp") != null);
+    }
+
     private List<PrivilegedEvent> normalizeOne(JsonNode r, byte[] payload) throws InvalidRecordException {
         if (!r.isObject()) {
             throw new InvalidRecordException("not a CloudTrail record: not a JSON object");

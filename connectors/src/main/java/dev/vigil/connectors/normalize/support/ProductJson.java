@@ -41,6 +41,16 @@ public final class ProductJson {
         return root;
     }
 
+    /** The text as a JSON object, or a missing node when it is not one (for format detection, which never throws). */
+    public static JsonNode tryParseObject(String text) {
+        try {
+            JsonNode n = MAPPER.readTree(text);
+            return n != null && n.isObject() ? n : com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+        } catch (IOException e) {
+            return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+        }
+    }
+
     /** Jackson's message without the location it appends, which names no more than the line already does. */
     private static String brief(String message) {
         if (message == null) {

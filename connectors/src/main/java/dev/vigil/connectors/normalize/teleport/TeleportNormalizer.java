@@ -67,6 +67,19 @@ public final class TeleportNormalizer implements Normalizer {
         };
     }
 
+    /** A JSON object with Teleport's {@code event} name and its event {@code code} (T1000I, TC000I, T5002I, ...). */
+    @Override
+    public boolean recognizes(String firstRecord) {
+        String t = firstRecord.strip();
+        if (!t.startsWith("{") || !t.contains("\"event\"") || !t.contains("\"code\"")) {
+            return false;
+        }
+        JsonNode e = ProductJson.tryParseObject(t);
+        String code = text(e, "code");
+        return text(e, "event") != null && text(e, "time") != null && code != null
+                && code.matches("(?i)T[A-Z0-9]{3,6}[IWE]");
+    }
+
     // --- access requests -------------------------------------------------------------------------------------
 
     private List<PrivilegedEvent> requestCreated(JsonNode e, String id) throws InvalidRecordException {
@@ -107,7 +120,8 @@ public final class TeleportNormalizer implements Normalizer {
         if (action == null) {
             return List.of();
         }
-        String by = text(e, "updated_by");
+        // A plugin (Slack, PagerDuty, Jira) updates as its own bot user on behalf of the person who decided.
+        String by = firstText(text(e, "delegator"), text(e, "updated_by"));
         PrivilegedEvent.Builder b = elevation(e, id, action, requestPrincipal(e))
                 .setApprover(by == null ? null : SOURCE + ":" + by)
                 .setRole(joined(strings(e, "roles")))
@@ -176,11 +190,15 @@ public final class TeleportNormalizer implements Normalizer {
      * The requester, when the event names one ({@code user} on create; some exports add it to the others).
      * Reviews, updates and expiries written by Teleport name only the request: they are attributed to a
      * principal standing for "the requester of this request", never to the reviewer, so an approval can never
-     * put a grant in the reviewer's name.
+     * put a grant in the reviewer's name; a {@code user} that is the reviewer or updater is not taken for the
+     * requester either.
      */
     private PrincipalSpec requestPrincipal(JsonNode e) {
         String user = text(e, "user");
-        if (user != null) {
+        boolean isDecider = user != null && !"access_request.create".equals(text(e, "event"))
+                && (user.equals(text(e, "reviewer")) || user.equals(text(e, "updated_by"))
+                        || user.equals(text(e, "delegator")));
+        if (user != null && !isDecider) {
             return new PrincipalSpec(user, kindOf(e, at(e, "identity"), user), null);
         }
         return new PrincipalSpec("requester-of:" + text(e, "id"), PrincipalKind.HUMAN, null);

@@ -74,6 +74,19 @@ public final class VaultNormalizer implements Normalizer {
         return List.of();
     }
 
+    /** A JSON object shaped like an audit device entry: {@code type} request or response, a {@code request} with a path. */
+    @Override
+    public boolean recognizes(String firstRecord) {
+        String t = firstRecord.strip();
+        if (!t.startsWith("{") || !t.contains("\"request\"")) {
+            return false;
+        }
+        JsonNode e = ProductJson.tryParseObject(t);
+        String type = text(e, "type");
+        return ("request".equals(type) || "response".equals(type)) && text(e, "time") != null
+                && at(e, "request").isObject() && text(e, "request", "id") != null;
+    }
+
     /**
      * kv v2 keeps a secret's value under {@code <mount>data/<path>} and its versions under
      * {@code <mount>metadata/<path>}; both name the same secret, {@code <mount><path>}, which is what users call it.

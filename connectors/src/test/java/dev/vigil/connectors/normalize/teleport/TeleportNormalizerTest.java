@@ -30,6 +30,19 @@ class TeleportNormalizerTest {
     }
 
     @Test
+    void aReviewOrUpdateWhoseUserIsTheDeciderStillNeverCreditsTheDecider() throws Exception {
+        PrivilegedEvent review = normalize("""
+                {"event":"access_request.review","uid":"u6","time":"2026-11-03T07:05:40Z","id":"r1","user":"bob",
+                 "reviewer":"bob","proposed_state":"APPROVED","state":"APPROVED"}""").get(0);
+        assertThat(review.getPrincipal().getId()).isEqualTo("teleport:requester-of:r1");
+        PrivilegedEvent update = normalize("""
+                {"event":"access_request.update","uid":"u7","time":"2026-11-03T07:05:40Z","id":"r1","user":"alice",
+                 "updated_by":"slack-plugin","delegator":"carol","state":"APPROVED"}""").get(0);
+        assertThat(update.getPrincipal().getId()).isEqualTo("teleport:alice");
+        assertThat(update.getApprover()).isEqualTo("teleport:carol");
+    }
+
+    @Test
     void aReviewThatLeavesTheRequestPendingIsNotAnApproval() throws Exception {
         assertThat(normalize("""
                 {"event":"access_request.review","uid":"u2","time":"2026-11-03T07:05:40Z","id":"r1",
