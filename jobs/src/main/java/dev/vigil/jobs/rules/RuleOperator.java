@@ -257,7 +257,13 @@ public class RuleOperator extends AbstractStreamOperator<Finding>
             reject(message, "does not compile: " + RulePackPayload.problems(e));
             return;
         }
-        swap(next, compiled);
+        try {
+            swap(next, compiled);
+        } catch (RulePackException e) {
+            // Compiling checks that every rule deploys, so this is rare: a runtime that refuses what a check accepted.
+            reject(message, "does not deploy: " + RulePackPayload.problems(e));
+            return;
+        }
         controlState.put(ControlMessage.Kind.RULE_PACK.name(), ControlMessageCodec.encode(message));
         packSwaps.inc();
         LOG.info("Rule pack {} ({} rules) replaces {} in task {}", message.describe(), next.rules().size(),
