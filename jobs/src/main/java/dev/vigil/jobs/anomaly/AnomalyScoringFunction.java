@@ -94,9 +94,10 @@ public class AnomalyScoringFunction extends KeyedProcessFunction<String, Labelle
         SessionActivity unit = open.get(key);
         if (unit == null) {
             unit = new SessionActivity(key, e.getPrincipal().getId(), e.getPrincipal().getKind());
-            if (e.getType() == EventType.SESSION) {
-                unit.sessionId = e.getSessionId();
-            }
+        }
+        if (unit.sessionId == null && e.getSessionId() != null) {
+            // A secret read may name its session before the session's own events arrive.
+            unit.sessionId = e.getSessionId();
         }
         if (unit.interactive == null && e.getInteractive() != null) {
             unit.interactive = e.getInteractive();

@@ -19,7 +19,7 @@ public final class FeatureCatalogue {
     public record Feature(String name, String label, String doc, double minStd) {}
 
     public static final List<Feature> FEATURES = List.of(
-            new Feature("duration_minutes", "duration (min)", "Minutes from the session's first to its last event (START to END).", 5),
+            new Feature("duration_minutes", "duration (min)", "Minutes from the session's first to its last event (START to END).", 15),
             new Feature("commands", "commands", "COMMAND events in the session.", 2),
             new Feature("distinct_commands", "distinct commands", "Distinct command lines (program and arguments) in the session.", 2),
             new Feature("risky_commands", "risky commands", "Commands matching the risky-command patterns (audit tampering, new users or keys, credential dumping, history wiping, security agent stopped).", 0.5),

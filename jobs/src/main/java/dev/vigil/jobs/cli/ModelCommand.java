@@ -168,11 +168,19 @@ final class ModelCommand implements Runnable {
         @Option(names = "--top", defaultValue = "10", description = "Top-scored sessions to list (default: ${DEFAULT-VALUE}).")
         int top;
 
+        @Option(names = "--scores", paramLabel = "FILE",
+                description = "Also write every judged session as a JSON line: label, score, threshold, features, explanation.")
+        Path scores;
+
         @Override
         public Integer call() {
             AnomalyModel m = load(model);
             InjectedAnomalies labels = labels(truth);
-            ModelEvaluation.Report r = ModelEvaluation.evaluate(ModelEvaluation.judge(m, units(inputs), labels), k);
+            List<ModelEvaluation.Judged> judged = ModelEvaluation.judge(m, units(inputs), labels);
+            ModelEvaluation.Report r = ModelEvaluation.evaluate(judged, k);
+            if (scores != null) {
+                writeScores(judged, scores);
+            }
             PrintWriter w = spec.commandLine().getOut();
             w.printf("model %s on %,d sessions (%,d more in principals' warm-up, not scored), %d injected anomalies%n",
                     m.version(), r.units(), r.warmUp(), r.positives());
@@ -200,6 +208,39 @@ final class ModelCommand implements Runnable {
             }
             w.flush();
             return 0;
+        }
+    }
+
+    /** One JSON line per judged unit, for notebooks. */
+    static void writeScores(List<ModelEvaluation.Judged> judged, Path file) {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        try (var out = Files.newBufferedWriter(file)) {
+            for (ModelEvaluation.Judged j : judged) {
+                var o = json.createObjectNode();
+                o.put("principal", j.unit().principalId);
+                o.put("kind", j.unit().kind == null ? "HUMAN" : j.unit().kind.name());
+                o.put("unit", j.unit().key);
+                o.put("started_at", java.time.Instant.ofEpochMilli(j.unit().startedAt).toString());
+                o.put("label", j.kind() != null ? j.kind() : j.otherAttack() != null ? "other " + j.otherAttack() : "ordinary");
+                o.put("score", j.verdict().score());
+                o.put("threshold", j.verdict().threshold());
+                o.put("flagged", j.verdict().flagged());
+                o.put("warm_up", j.verdict().warmUp());
+                var f = o.putObject("features");
+                for (int i = 0; i < FeatureCatalogue.size(); i++) {
+                    f.put(FeatureCatalogue.get(i).name(), j.verdict().features()[i]);
+                }
+                var top = o.putArray("top_features");
+                for (FeatureContribution c : j.verdict().topFeatures()) {
+                    top.addObject().put("name", c.getName()).put("value", c.getValue())
+                            .put("baseline_mean", c.getBaselineMean()).put("baseline_std", c.getBaselineStd())
+                            .put("text", AnomalyScorer.describe(c));
+                }
+                out.write(o.toString());
+                out.newLine();
+            }
+        } catch (IOException e) {
+            throw new UserError("cannot write " + file + ": " + e.getMessage(), e);
         }
     }
 
