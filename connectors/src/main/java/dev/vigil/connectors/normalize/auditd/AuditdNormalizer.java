@@ -264,4 +264,11 @@ public final class AuditdNormalizer implements Normalizer {
         }
         return origin;
     }
+
+    /** A raw audit.log line: {@code type=... msg=audit(<time>:<serial>): ...}, possibly behind a node= or syslog prefix. */
+    @Override
+    public boolean recognizes(String firstRecord) {
+        String t = firstRecord.strip();
+        return t.contains("type=") && t.contains("msg=audit(");
+    }
 }

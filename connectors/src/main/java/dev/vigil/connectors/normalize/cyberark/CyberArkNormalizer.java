@@ -209,4 +209,16 @@ public final class CyberArkNormalizer implements Normalizer {
         }
         return station;
     }
+
+    /** A CEF line of the CyberArk Vault (with or without a syslog header), or its JSON audit_record. */
+    @Override
+    public boolean recognizes(String firstRecord) {
+        String t = firstRecord.strip();
+        int cef = t.indexOf("CEF:");
+        if (cef >= 0) {
+            String header = t.substring(cef, Math.min(t.length(), cef + 64)).toLowerCase(java.util.Locale.ROOT).replace("-", "");
+            return header.contains("|cyberark|");
+        }
+        return t.startsWith("{") && t.contains("\"audit_record\"");
+    }
 }

@@ -225,4 +225,12 @@ public final class EntraPimNormalizer implements Normalizer {
             return null;
         }
     }
+
+    /** Graph directoryAudit records, Azure Monitor records of category AuditLogs and Log Analytics AuditLogs rows. */
+    @Override
+    public boolean recognizes(String firstRecord) {
+        String t = firstRecord.strip();
+        return t.startsWith("{") && (t.contains("\"activityDisplayName\"") || t.contains("\"loggedByService\"")
+                || t.contains("\"LoggedByService\"") || (t.contains("\"operationName\"") && t.contains("\"AuditLogs\"")));
+    }
 }

@@ -300,4 +300,11 @@ public final class KubernetesAuditNormalizer implements Normalizer {
             return null;
         }
     }
+
+    /** An event of the Kubernetes API server's audit log (audit.k8s.io). */
+    @Override
+    public boolean recognizes(String firstRecord) {
+        String t = firstRecord.strip();
+        return t.startsWith("{") && t.contains("audit.k8s.io") && t.contains("\"auditID\"");
+    }
 }

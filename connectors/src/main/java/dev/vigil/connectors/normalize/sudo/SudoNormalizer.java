@@ -251,4 +251,18 @@ public final class SudoNormalizer implements Normalizer {
     private static String first(String a, String b) {
         return a != null ? a : b;
     }
+
+    /** A syslog line written by sudo, an {@code @cee:} record of sudo, or a record of sudo's JSON event log. */
+    @Override
+    public boolean recognizes(String firstRecord) {
+        String t = firstRecord.strip();
+        if (t.startsWith("{")) {
+            return t.contains("\"submituser\"") && (t.contains("\"accept\"") || t.contains("\"reject\"")
+                    || t.contains("\"alert\"") || t.contains("\"exit\""));
+        }
+        return SUDO_LINE.matcher(t).find();
+    }
+
+    private static final java.util.regex.Pattern SUDO_LINE =
+            java.util.regex.Pattern.compile("\\ssudo(\\[\\d+])?:\\s+\\S+\\s*:\\s*(TTY|PWD|USER|COMMAND|.*incorrect password)");
 }
