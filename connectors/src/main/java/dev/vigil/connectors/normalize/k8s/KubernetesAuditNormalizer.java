@@ -305,6 +305,7 @@ public final class KubernetesAuditNormalizer implements Normalizer {
     @Override
     public boolean recognizes(String firstRecord) {
         String t = firstRecord.strip();
-        return t.startsWith("{") && t.contains("audit.k8s.io") && t.contains("\"auditID\"");
+        return t.startsWith("{") && t.contains("\"verb\"") && (t.contains("\"auditID\"") || t.contains("audit.k8s.io"))
+                && t.replace(" ", "").contains("\"kind\":\"Event\"");
     }
 }

@@ -257,8 +257,7 @@ public final class SudoNormalizer implements Normalizer {
     public boolean recognizes(String firstRecord) {
         String t = firstRecord.strip();
         if (t.startsWith("{")) {
-            return t.contains("\"submituser\"") && (t.contains("\"accept\"") || t.contains("\"reject\"")
-                    || t.contains("\"alert\"") || t.contains("\"exit\""));
+            return t.contains("\"submituser\"") && (t.contains("\"runuser\"") || t.contains("\"command\""));
         }
         return SUDO_LINE.matcher(t).find();
     }
