@@ -26,11 +26,51 @@ public final class CommandPatterns {
     private static final Map<String, CommandPatterns> PARSED = new ConcurrentHashMap<>();
 
     /** One named pattern. */
-    public record Named(String category, String name, Pattern pattern) {
+    public record Named(String category, String name, Pattern pattern, boolean anchored) {
+        Named(String category, String name, Pattern pattern) {
+            this(category, name, pattern, anchoredAtStart(pattern.pattern()));
+        }
+
         /** {@code category/name}, as findings show it. */
         public String label() {
             return category + "/" + name;
         }
+
+        /**
+         * Whether the pattern matches in the simple command. One anchored on the program ({@code ^...}) is only
+         * tried at the start, instead of at every position as a search would: most patterns are, and this runs on
+         * every command.
+         */
+        boolean matches(String command) {
+            Matcher m = pattern.matcher(command);
+            return anchored ? m.lookingAt() : m.find();
+        }
+    }
+
+    /** A regex that starts with {@code ^} and has no alternation outside groups ({@code ^a|b} is not anchored). */
+    static boolean anchoredAtStart(String regex) {
+        if (!regex.startsWith("^")) {
+            return false;
+        }
+        int depth = 0;
+        boolean inClass = false;
+        for (int i = 1; i < regex.length(); i++) {
+            char c = regex.charAt(i);
+            if (c == '\\') {
+                i++;
+            } else if (inClass) {
+                inClass = c != ']';
+            } else if (c == '[') {
+                inClass = true;
+            } else if (c == '(') {
+                depth++;
+            } else if (c == ')') {
+                depth--;
+            } else if (c == '|' && depth == 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** What matched: the pattern and the simple command it matched in. */
@@ -107,8 +147,7 @@ public final class CommandPatterns {
         List<String> commands = CommandLine.segments(commandLine);
         for (String command : commands) {
             for (Named p : patterns) {
-                Matcher m = p.pattern().matcher(command);
-                if (m.find()) {
+                if (p.matches(command)) {
                     return new Match(p, command);
                 }
             }

@@ -217,6 +217,16 @@ class RiskyCommandPatternsTest {
     }
 
     @Test
+    void aPatternAnchoredOnTheProgramIsTriedOnlyThereAndAnAlternationIsNotAnchored() {
+        assertThat(CommandPatterns.anchoredAtStart("^useradd\\b")).isTrue();
+        assertThat(CommandPatterns.anchoredAtStart("^(a|b)\\s[|]x\\|y")).isTrue();
+        assertThat(CommandPatterns.anchoredAtStart("^a|b")).isFalse();
+        assertThat(CommandPatterns.anchoredAtStart("\\bsekurlsa::")).isFalse();
+        assertThat(CommandPatterns.parse("s/x: ^a|mimikatz").match("echo mimikatz").pattern().label()).isEqualTo("s/x");
+        assertThat(RISKY.patterns()).filteredOn(CommandPatterns.Named::anchored).hasSizeGreaterThan(60);
+    }
+
+    @Test
     void siteSpecificPatternsAddToTheList() {
         String extra = "site/vault-seal: ^vault\\s+operator\\s+seal\\b";
         assertThat(CommandPatterns.of("site/x: ^nothing-matches-this$\n" + extra).match("sudo vault operator seal")
