@@ -18,6 +18,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.operators.TimestampedCollector;
 import org.apache.flink.util.Collector;
 
 import java.time.Duration;
@@ -136,7 +137,13 @@ public class AnomalyScoringFunction extends KeyedProcessFunction<String, Labelle
                 open.remove(unit.key);
                 AnomalyScorer.Verdict v = scorer.judge(unit, p);
                 if (v.flagged()) {
-                    out.collect(finding(unit, v));
+                    Finding f = finding(unit, v);
+                    // Stamp the finding with its event time, not the timer's: an idle session closes 12 h after its
+                    // last act, and a record stamped that far ahead is refused by Kafka (and is not when it happened).
+                    if (out instanceof TimestampedCollector<Finding> stamped) {
+                        stamped.setAbsoluteTimestamp(f.getEventTime());
+                    }
+                    out.collect(f);
                 }
             }
             profile.update(p);

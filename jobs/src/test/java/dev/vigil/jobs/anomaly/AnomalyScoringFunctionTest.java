@@ -107,6 +107,8 @@ class AnomalyScoringFunctionTest {
             h.processWatermark(new Watermark(idleEnd));
             assertThat(h.extractOutputValues()).singleElement()
                     .satisfies(f -> assertThat(f.getSessionId()).isEqualTo("sweep"));
+            // stamped when it happened, not when the idle timer fired
+            assertThat(h.extractOutputStreamRecords().get(0).getTimestamp()).isEqualTo(lastAct.getEvent().getEventTime());
         }
     }
 
