@@ -81,7 +81,7 @@ class DetectionGraphIT {
         // Not a comparison of two empty results: the traffic holds attacks of every rule in the pack.
         assertThat(inOrder.events).isEqualTo(lines.size());
         assertThat(inOrder.findings.values().stream().map(Finding::getRuleId).collect(Collectors.toSet()))
-                .containsExactlyInAnyOrder("PUM-001", "PUM-002", "PUM-003");
+                .containsExactlyInAnyOrder("PUM-001", "PUM-002", "PUM-003", "PUM-008", "PUM-009", "PUM-010");
         assertThat(inOrder.cases).isNotEmpty();
         assertThat(inOrder.evidence).hasSizeGreaterThan(inOrder.cases.size());
 

@@ -34,11 +34,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Synthetic traffic with its answer key, replayed through {@code vigil replay}: every injected PUM-001, PUM-002 and
- * PUM-003 scenario is found, for its principal, session and grant, and nothing else is.
+ * Synthetic traffic with its answer key, replayed through {@code vigil replay}: every injected scenario of the rules
+ * in {@link #RULES} is found, for its principal, session and grant, and nothing else is.
  */
 class ReplayScenarioIT {
-    private static final Set<String> RULES = Set.of("PUM-001", "PUM-002", "PUM-003");
+    private static final Set<String> RULES = Set.of("PUM-001", "PUM-002", "PUM-003", "PUM-008", "PUM-009", "PUM-010");
     private static final int PARTITIONS = 2;
 
     @TempDir
@@ -78,7 +78,9 @@ class ReplayScenarioIT {
     void aWeekOfTheDemosTrafficRaisesTheInjectedFindingsAndNoOthers() throws Exception {
         TrafficProfile profile = TrafficProfile.builder().attackRate(0.08).build();
         Replayed r = replay(7, profile, 10_000, Duration.ofSeconds(5));
-        r.attacks.forEach((rule, list) -> assertThat(list).as(rule).hasSizeGreaterThanOrEqualTo(2));
+        // At 8 % attacks spread over fourteen scenarios, a rare one may occur once in the week (replay() checks
+        // that every rule's does occur); the test above has several of each.
+        r.attacks.forEach((rule, list) -> assertThat(list).as(rule).isNotEmpty());
         r.assertEveryScenarioFoundAndNothingElse();
     }
 
