@@ -39,8 +39,9 @@ import org.junit.jupiter.api.io.TempDir;
  * detection in {@link #RULES} is found, for its principal, session and grant, and nothing else is.
  */
 class ReplayScenarioIT {
+    /** Every rule of the built-in pack; PUM-100 is measured statistically by AnomalyReplayIT. */
     private static final Set<String> RULES = Set.of("PUM-001", "PUM-002", "PUM-003", "PUM-004", "PUM-005", "PUM-006",
-            "PUM-007", "PUM-011", "PUM-012", "PUM-013");
+            "PUM-007", "PUM-008", "PUM-009", "PUM-010", "PUM-011", "PUM-012", "PUM-013");
     private static final int PARTITIONS = 2;
 
     @TempDir
@@ -83,7 +84,9 @@ class ReplayScenarioIT {
     void aWeekOfTheDemosTrafficRaisesTheInjectedFindingsAndNoOthers() throws Exception {
         TrafficProfile profile = TrafficProfile.builder().attackRate(0.08).build();
         Replayed r = replay(7, profile, 10_000, Duration.ofSeconds(5));
-        r.attacks.forEach((rule, list) -> assertThat(list).as(rule).hasSizeGreaterThanOrEqualTo(2));
+        // At 8 % attacks spread over fourteen scenarios, a rare one may occur once in the week (replay() checks
+        // that every rule's does occur); the test above has several of each.
+        r.attacks.forEach((rule, list) -> assertThat(list).as(rule).isNotEmpty());
         r.assertEveryScenarioFoundAndNothingElse();
     }
 
