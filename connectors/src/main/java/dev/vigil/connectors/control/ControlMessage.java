@@ -15,7 +15,9 @@ public class ControlMessage {
     /** What a control message carries; a job dead-letters a kind it does not know rather than failing. */
     public enum Kind {
         /** A rule pack: every rule file as data (see the jobs module's rule pack payload). */
-        RULE_PACK
+        RULE_PACK,
+        /** A behavioural anomaly model: the artifact {@code vigil model train} writes, byte for byte. */
+        MODEL
     }
 
     /** What the payload is. */

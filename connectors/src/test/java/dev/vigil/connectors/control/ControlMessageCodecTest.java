@@ -21,11 +21,11 @@ class ControlMessageCodecTest {
 
     @Test
     void anUnknownKindIsRefusedWithItsName() {
-        String model = new String(ControlMessageCodec.encode(PACK), StandardCharsets.UTF_8)
-                .replace("RULE_PACK", "MODEL");
-        assertThatThrownBy(() -> ControlMessageCodec.decode(model.getBytes(StandardCharsets.UTF_8)))
+        String newer = new String(ControlMessageCodec.encode(PACK), StandardCharsets.UTF_8)
+                .replace("RULE_PACK", "LOOKUP_TABLE");
+        assertThatThrownBy(() -> ControlMessageCodec.decode(newer.getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(ControlMessageCodec.InvalidControlMessage.class)
-                .hasMessageStartingWith("unknown control message kind 'MODEL'");
+                .hasMessageStartingWith("unknown control message kind 'LOOKUP_TABLE'");
     }
 
     @Test

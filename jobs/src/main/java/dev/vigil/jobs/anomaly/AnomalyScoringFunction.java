@@ -72,14 +72,30 @@ public class AnomalyScoringFunction extends KeyedProcessFunction<String, Labelle
 
     @Override
     public void open(OpenContext context) {
-        open = getRuntimeContext().getMapState(new MapStateDescriptor<>("anomaly-open-units", Types.STRING,
+        openState(getRuntimeContext());
+    }
+
+    /** Binds the keyed state; also called by {@link ControlledAnomalyScoring}, which runs the same logic. */
+    void openState(org.apache.flink.api.common.functions.RuntimeContext runtime) {
+        open = runtime.getMapState(new MapStateDescriptor<>("anomaly-open-units", Types.STRING,
                 TypeInformation.of(SessionActivity.class)));
-        profile = getRuntimeContext().getState(new ValueStateDescriptor<>("anomaly-profile",
+        profile = runtime.getState(new ValueStateDescriptor<>("anomaly-profile",
                 TypeInformation.of(PrincipalProfile.class)));
     }
 
     @Override
     public void processElement(LabelledEvent labelled, Context ctx, Collector<Finding> out) throws Exception {
+        process(labelled, ctx.timerService(), out);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<Finding> out) throws Exception {
+        fire(timestamp, ctx.timerService(), out);
+    }
+
+    /** Folds one event of the current key into its open unit and schedules the unit's close. */
+    void process(LabelledEvent labelled, org.apache.flink.streaming.api.TimerService timers, Collector<Finding> out)
+            throws Exception {
         PrivilegedEvent e = labelled.getEvent();
         if (e.getType() == EventType.ELEVATION) {
             return;
@@ -109,15 +125,16 @@ public class AnomalyScoringFunction extends KeyedProcessFunction<String, Labelle
         unit.grant(g == null ? null : g.getRequestId(), g == null ? null : g.getRole(),
                 g == null ? null : g.getWindowStart(), g == null ? null : g.getWindowEnd(), labelled.getLabel());
         open.put(key, unit);
-        ctx.timerService().registerEventTimeTimer(closeAt(unit));
+        timers.registerEventTimeTimer(closeAt(unit));
     }
 
     static long closeAt(SessionActivity unit) {
         return unit.closeAt();
     }
 
-    @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<Finding> out) throws Exception {
+    /** Closes the current key's units due at {@code timestamp}, scores them, and clears a profile gone quiet. */
+    void fire(long timestamp, org.apache.flink.streaming.api.TimerService timers, Collector<Finding> out)
+            throws Exception {
         List<SessionActivity> closing = new ArrayList<>();
         boolean stillOpen = false;
         for (Map.Entry<String, SessionActivity> entry : open.entries()) {
@@ -147,7 +164,7 @@ public class AnomalyScoringFunction extends KeyedProcessFunction<String, Labelle
                 }
             }
             profile.update(p);
-            ctx.timerService().registerEventTimeTimer(p.lastSeenAt + profileRetentionMs);
+            timers.registerEventTimeTimer(p.lastSeenAt + profileRetentionMs);
         } else if (p != null && !stillOpen && timestamp >= p.lastSeenAt + profileRetentionMs) {
             profile.clear();
         }

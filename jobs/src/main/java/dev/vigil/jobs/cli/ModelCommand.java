@@ -30,7 +30,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "model", mixinStandardHelpOptions = true,
         description = "Train, evaluate and inspect the behavioural anomaly model PUM-100 scores sessions with.",
-        subcommands = {ModelCommand.Train.class, ModelCommand.Eval.class, ModelCommand.Show.class})
+        subcommands = {ModelCommand.Train.class, ModelCommand.Eval.class, ModelCommand.Show.class,
+                ModelCommand.Deploy.class})
 final class ModelCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -269,6 +270,56 @@ final class ModelCommand implements Runnable {
             m.evaluation().forEach((key, v) -> w.printf("    %-32s %s%n", key, v));
             w.printf("  features (%d)%n", FeatureCatalogue.size());
             w.print(FeatureCatalogue.describe());
+            w.flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "deploy", mixinStandardHelpOptions = true,
+            description = {"Check a model as --model does and publish it on the control topic; running jobs that follow",
+                    "the topic (kafka.control.enabled) score closing sessions with it from then on, keeping their",
+                    "baselines. A model that does not load (corrupt, another format, another feature list) is not published."})
+    static final class Deploy implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "MODEL", description = "Model file ('vigil model train' writes it).")
+        Path model;
+
+        @Option(names = "--bootstrap", paramLabel = "HOST:PORT",
+                description = "Kafka brokers to publish to; overrides kafka.bootstrap.servers of --config.")
+        String bootstrap;
+
+        @Option(names = "--topic", paramLabel = "TOPIC",
+                description = "The control topic (default: kafka.topic.control of --config, else pum.control).")
+        String topic;
+
+        @Option(names = "--config", paramLabel = "FILE",
+                description = "The job's YAML configuration: its kafka section (brokers, TLS, SASL, topic) is used.")
+        Path config;
+
+        @Option(names = "--label", paramLabel = "TEXT",
+                description = "A name for this version that people recognise (default: the model file's name).")
+        String label;
+
+        @Override
+        public Integer call() throws IOException {
+            var kafka = RulesDeployCommand.controlKafka(bootstrap, config, topic);
+            AnomalyModel m = load(model);
+            byte[] artifact = Files.readAllBytes(model);
+            var message = dev.vigil.jobs.anomaly.ModelDeployment.message(m, artifact,
+                    label != null ? label : model.getFileName().toString(),
+                    dev.vigil.jobs.rules.RulePackDeployment.publisher(), System.currentTimeMillis());
+            dev.vigil.jobs.stream.Preflight.kafka(kafka);
+            org.apache.kafka.clients.producer.RecordMetadata where;
+            try {
+                where = dev.vigil.jobs.anomaly.ModelDeployment.publish(kafka, message);
+            } catch (IllegalStateException e) {
+                throw new UserError(VigilCli.oneLine(e), e);
+            }
+            PrintWriter w = spec.commandLine().getOut();
+            w.printf("deployed model %s (%,d bytes) to %s partition %d offset %d, by %s%n", message.version,
+                    artifact.length, where.topic(), where.partition(), where.offset(), message.createdBy);
             w.flush();
             return 0;
         }

@@ -85,6 +85,11 @@ final class RulesDeployCommand implements Callable<Integer> {
     }
 
     private KafkaOptions kafkaOptions() {
+        return controlKafka(bootstrap, config, topic);
+    }
+
+    /** Kafka settings of a deploy command: {@code --config}'s kafka section, then --bootstrap and --topic over it. */
+    static KafkaOptions controlKafka(String bootstrap, Path config, String topic) {
         if (bootstrap == null && config == null) {
             throw new UserError("say where Kafka is: --bootstrap HOST:PORT or --config FILE");
         }

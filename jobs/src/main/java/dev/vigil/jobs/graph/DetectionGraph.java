@@ -6,6 +6,7 @@ import dev.vigil.event.DeadLetter;
 import dev.vigil.event.LabelledEvent;
 import dev.vigil.event.PrivilegedEvent;
 import dev.vigil.jobs.anomaly.AnomalyScoringFunction;
+import dev.vigil.jobs.anomaly.ControlledAnomalyScoring;
 import dev.vigil.jobs.cases.CaseBuilderFunction;
 import dev.vigil.jobs.cases.CaseKeys;
 import dev.vigil.jobs.evidence.EvidenceBuilderFunction;
@@ -86,9 +87,21 @@ public final class DetectionGraph {
                     .uid("rules");
         }
         parallelism(ruleFindings, options);
-        SingleOutputStreamOperator<Finding> anomalyFindings = byPrincipal
-                .process(new AnomalyScoringFunction(options.anomalyModel))
-                .name("anomaly scoring (PUM-100)").uid("anomaly-scoring");
+        SingleOutputStreamOperator<Finding> anomalyFindings;
+        if (controlMessages == null) {
+            anomalyFindings = byPrincipal
+                    .process(new AnomalyScoringFunction(options.anomalyModel))
+                    .name("anomaly scoring (PUM-100)").uid("anomaly-scoring");
+        } else {
+            // Models arrive on the same control topic as rule packs; each scoring task gets every message.
+            // The control topic has no event time: its side must not hold back the scoring's timers.
+            DataStream<ControlMessage> models = controlMessages
+                    .assignTimestampsAndWatermarks(ControlledAnomalyScoring.NEVER_HOLDS_BACK)
+                    .name("control: no event time").uid("control-no-event-time").setParallelism(1);
+            anomalyFindings = byPrincipal.connect(models.broadcast(ControlledAnomalyScoring.MODEL_STATE))
+                    .process(new ControlledAnomalyScoring(options.anomalyModel))
+                    .name("anomaly scoring (PUM-100, live model)").uid("anomaly-scoring");
+        }
         parallelism(anomalyFindings, options);
         SingleOutputStreamOperator<Finding> findings = ruleFindings.union(anomalyFindings).map(new FindingTally())
                 .name("count findings").uid("finding-tally");
@@ -112,7 +125,8 @@ public final class DetectionGraph {
                 .union(evidence.getSideOutput(EvidenceBuilderFunction.UNPLACED));
         if (controlMessages != null) {
             deadLetters = deadLetters.union(controlMessages.getSideOutput(ControlParser.DEAD_LETTERS),
-                    ruleFindings.getSideOutput(RuleOperator.DEAD_LETTERS));
+                    ruleFindings.getSideOutput(RuleOperator.DEAD_LETTERS),
+                    anomalyFindings.getSideOutput(ControlledAnomalyScoring.DEAD_LETTERS));
         }
         return new DetectionStreams(labelled, late, findings, cases, evidence, deadLetters);
     }

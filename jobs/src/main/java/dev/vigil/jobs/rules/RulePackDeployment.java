@@ -58,7 +58,7 @@ public final class RulePackDeployment {
     }
 
     /** {@code user@host} of this process, for the message's created-by. */
-    static String publisher() {
+    public static String publisher() {
         String user = System.getProperty("user.name", "unknown");
         String host;
         try {

@@ -105,6 +105,17 @@ class VigilCliTest {
     }
 
     @Test
+    void modelDeployRefusesAModelThatDoesNotLoadBeforeItTalksToKafka() throws IOException {
+        Path corrupt = Files.writeString(tmp.resolve("month1.model"), "{\"format\":\"vigil-anomaly-model\",");
+        // Nothing listens on port 1: had the model loaded, publishing would have failed with another message.
+        Run run = vigil("model", "deploy", "--bootstrap", "127.0.0.1:1", corrupt.toString());
+        assertOneLineError(run, 1, corrupt.toString());
+        assertThat(run.err()).doesNotContain("Kafka");
+        assertOneLineError(vigil("model", "deploy", tmp.resolve("missing.model").toString()), 1,
+                "say where Kafka is: --bootstrap HOST:PORT or --config FILE");
+    }
+
+    @Test
     void rulesTestFailsOnABrokenFixture() throws IOException {
         Path rules = tmp.resolve("rules");
         copyTree(Path.of("..", "docs", "examples", "rules"), rules);

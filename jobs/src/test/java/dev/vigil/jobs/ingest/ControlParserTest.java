@@ -16,12 +16,12 @@ class ControlParserTest {
     void knownKindsPassAndEverythingElseIsADeadLetterWithItsReason() throws Exception {
         ControlMessage pack = new ControlMessage(ControlMessage.Kind.RULE_PACK, "3f2a9c01b7e4", "release 12",
                 "carol@soc-1", 1_765_000_000_000L, "{\"files\":{}}".getBytes(StandardCharsets.UTF_8));
-        String model = new String(ControlMessageCodec.encode(pack), StandardCharsets.UTF_8).replace("RULE_PACK", "MODEL");
+        String newer = new String(ControlMessageCodec.encode(pack), StandardCharsets.UTF_8).replace("RULE_PACK", "LOOKUP_TABLE");
         byte[] big = new byte[ControlParser.KEPT_BYTES + 10];
 
         try (var harness = ProcessFunctionTestHarnesses.forProcessFunction(new ControlParser())) {
             harness.processElement(new RawRecord("pum.control/0/0", "control", ControlMessageCodec.encode(pack)), 0);
-            harness.processElement(new RawRecord("pum.control/0/1", "control", model.getBytes(StandardCharsets.UTF_8)), 0);
+            harness.processElement(new RawRecord("pum.control/0/1", "control", newer.getBytes(StandardCharsets.UTF_8)), 0);
             harness.processElement(new RawRecord("pum.control/0/2", "control", big), 0);
 
             assertThat(harness.extractOutputValues()).containsExactly(pack);
@@ -29,8 +29,8 @@ class ControlParserTest {
                     .satisfiesExactly(
                             d -> {
                                 assertThat(d.getOrigin()).isEqualTo("pum.control/0/1");
-                                assertThat(d.getReason()).startsWith("unknown control message kind 'MODEL'");
-                                assertThat(d.getPayloadText()).isEqualTo(model);
+                                assertThat(d.getReason()).startsWith("unknown control message kind 'LOOKUP_TABLE'");
+                                assertThat(d.getPayloadText()).isEqualTo(newer);
                             },
                             d -> {
                                 assertThat(((DeadLetter) d).getReason()).startsWith("not JSON");
