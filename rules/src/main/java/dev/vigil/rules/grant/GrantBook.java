@@ -192,7 +192,9 @@ public class GrantBook {
         // earlier checkout of the same credential that was never checked in (the new one supersedes it).
         SecretCheckout checkout = key == null || action == Action.CHECKOUT ? null : checkouts.get(key);
 
-        Judgement judgement = judge(t, e.getSecretId(), e.getStore(), linked(null, session),
+        // Grants the act itself names (the STS credentials a CloudTrail call was made with, the CyberArk request a
+        // checkout was made under) come first, as for sessions the broker linked.
+        Judgement judgement = judge(t, e.getSecretId(), e.getStore(), linked(e.getRequestIds(), session),
                 session == null ? null : session.grantId, checkout == null ? null : checkout.grantId);
         if (judgement.label != GrantLabel.IN_GRANT && judgement.label != GrantLabel.AFTER_EXPIRY
                 && session != null && session.target != null) {

@@ -2,6 +2,7 @@ package dev.vigil.rules.grant;
 
 import dev.vigil.common.GrantLabel;
 import dev.vigil.event.Action;
+import dev.vigil.event.EventType;
 import dev.vigil.event.LabelledEvent;
 import dev.vigil.event.PrivilegedEvent;
 import org.junit.jupiter.api.Test;
@@ -464,6 +465,24 @@ class GrantBookTest {
         assertThat(outside.getLabel()).isEqualTo(GrantLabel.OUT_OF_SCOPE);
         // A session the grant does not cover lends it nothing.
         assertThat(inUncoveredSession.getLabel()).isEqualTo(GrantLabel.OUT_OF_SCOPE);
+    }
+
+    @Test
+    void aSecretReadNamingItsGrantIsLabelledWithItOverAMoreRecentOne() {
+        // Two grants over everything in force: STS credentials KEY-1 issued at 10, a Teleport role request at 20.
+        book.apply(elevation("a1", min(10), Action.ACTIVATED, "KEY-1").setScope(List.of("*"))
+                .setWindowStart(min(10)).setWindowEnd(min(70)).build());
+        book.apply(requested("t1", min(15), "REQ-2", "*"));
+        book.apply(activated("t2", min(20), "REQ-2", min(20), min(80)));
+
+        LabelledEvent withKey = book.apply(Events.event("r1", min(30), EventType.SECRET, Action.READ)
+                .setSecretId("prod/payments/db").setStore("secretsmanager").setRequestIds(List.of("KEY-1")).build());
+        LabelledEvent unlinked = book.apply(secret("r2", min(30), Action.READ, "kv/prod/payments", "vault"));
+
+        assertThat(withKey.getLabel()).isEqualTo(GrantLabel.IN_GRANT);
+        assertThat(withKey.getGrant().getRequestId()).isEqualTo("KEY-1");
+        // A read that names no grant goes to the one usable most recently.
+        assertThat(unlinked.getGrant().getRequestId()).isEqualTo("REQ-2");
     }
 
     @Test

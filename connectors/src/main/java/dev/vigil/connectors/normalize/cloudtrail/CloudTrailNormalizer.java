@@ -270,12 +270,13 @@ public final class CloudTrailNormalizer implements Normalizer {
 
     /**
      * Calls made with temporary credentials name the access key their AssumeRole issued: it is the grant's request
-     * id, and the role session those credentials stand for.
+     * id. It is not a session id: a set of credentials is a grant, not a privileged session (no SESSION START ever
+     * opens it, so PUM-001 never judges it), and a read that named it as its session would escape PUM-007 when no
+     * grant covers it, as reads with Identity Center credentials (whose issue CloudTrail logs as no AssumeRole) do.
      */
     private static void linkToRoleSession(PrivilegedEvent.Builder b, String accessKeyId) {
         if (AwsIdentities.isTemporaryKey(accessKeyId)) {
             b.setRequestIds(List.of(accessKeyId));
-            b.setSessionId(accessKeyId);
         }
     }
 

@@ -27,6 +27,8 @@ class CloudTrailNormalizerTest {
         assertThat(read.getType()).isEqualTo(EventType.SECRET);
         assertThat(read.getRequestIds()).containsExactly(grant.getRequestId());
         assertThat(read.getPrincipal().getId()).isEqualTo(grant.getPrincipal().getId());
+        // The key links the read to its grant; it is no session, which PUM-007 would take the read to be inside.
+        assertThat(read.getSessionId()).isNull();
     }
 
     @Test
