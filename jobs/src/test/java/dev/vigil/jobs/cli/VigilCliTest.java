@@ -175,7 +175,7 @@ class VigilCliTest {
         Run run = vigil("replay", "--input", Path.of("..", "rules", "pack", "PUM-002", "fixtures", "fire").toString(),
                 "--out", out.toString(), "--parallelism", "1", "--identities", identities.toString());
         assertThat(run.code()).as(run.err()).isZero();
-        assertThat(run.out()).contains("findings 4   PUM-002 4")
+        assertThat(run.out()).contains("findings 5   PUM-002 4, PUM-013 1")
                 .contains("identities: 18 events resolved to a directory principal, 5 unmapped")
                 .contains("unmapped (top 10): ivan 5")
                 .containsPattern("canonical +23 +23 +0 +0");
