@@ -1,5 +1,7 @@
 package dev.vigil.connectors.normalize.cyberark;
 
+import static dev.vigil.connectors.normalize.support.ProductJson.first;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,7 +11,7 @@ import dev.vigil.connectors.RawRecord;
 import dev.vigil.connectors.normalize.Normalizer;
 import dev.vigil.connectors.normalize.text.JsonErrors;
 import dev.vigil.connectors.normalize.text.CefRecord;
-import dev.vigil.connectors.normalize.text.EventIds;
+import dev.vigil.connectors.normalize.support.EventIds;
 import dev.vigil.connectors.normalize.text.SyslogLine;
 import dev.vigil.connectors.normalize.text.SyslogYear;
 import dev.vigil.connectors.normalize.text.Timestamps;
@@ -111,12 +113,12 @@ public final class CyberArkNormalizer implements Normalizer {
             e.setSecretId(r.file()).setStore(r.safe()).setSessionId(sessionId(r, false));
         } else {
             e.setSessionId(sessionId(r, true))
-                    .setTarget(VaultAuditRecord.first(r.extra("DstHost"), r.property("Address"), r.extra("Address")))
-                    .setAccount(VaultAuditRecord.first(r.targetUser(), r.property("UserName"), r.extra("User")))
+                    .setTarget(first(r.extra("DstHost"), r.property("Address"), r.extra("Address")))
+                    .setAccount(first(r.targetUser(), r.property("UserName"), r.extra("User")))
                     .setProtocol(protocol(r))
                     .setInteractive(true);
             if (activity.action() == Action.COMMAND) {
-                String command = VaultAuditRecord.first(r.extra("Command"), r.extra("Query"),
+                String command = first(r.extra("Command"), r.extra("Query"),
                         r.message() != null && r.message().indexOf('=') < 0 ? r.message() : null);
                 if (command == null) {
                     throw new InvalidRecordException("PSM command record without a command");
@@ -172,15 +174,15 @@ public final class CyberArkNormalizer implements Normalizer {
      * connect to its disconnect. Secret use outside a PSM session has none.
      */
     private static String sessionId(VaultAuditRecord r, boolean required) {
-        String id = VaultAuditRecord.first(r.extra("SessionID"), r.extra("SessionGUID"), r.extra("PSMID"));
+        String id = first(r.extra("SessionID"), r.extra("SessionGUID"), r.extra("PSMID"));
         if (id != null) {
             return "cyberark:" + id;
         }
         if (!required) {
             return null;
         }
-        return "cyberark:" + r.issuer() + "@" + VaultAuditRecord.first(r.extra("DstHost"), r.property("Address"), "?")
-                + "/" + VaultAuditRecord.first(r.targetUser(), r.property("UserName"), "?");
+        return "cyberark:" + r.issuer() + "@" + first(r.extra("DstHost"), r.property("Address"), "?")
+                + "/" + first(r.targetUser(), r.property("UserName"), "?");
     }
 
     private static String protocol(VaultAuditRecord r) {

@@ -1,5 +1,8 @@
 package dev.vigil.connectors.normalize.cyberark;
 
+import static dev.vigil.connectors.normalize.support.ProductJson.text;
+import static dev.vigil.connectors.normalize.support.ProductJson.first;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.connectors.normalize.text.CefRecord;
 import java.util.HashMap;
@@ -94,22 +97,9 @@ record VaultAuditRecord(String messageId, String action, String issuer, String s
         return v == null || v.isBlank() ? null : v;
     }
 
-    private static String text(JsonNode n, String field) {
-        JsonNode v = n.get(field);
-        return v == null || v.isNull() || !v.isValueNode() || v.asText().isBlank() ? null : v.asText();
-    }
 
     private static String nullToEmpty(String s) {
         return s == null ? "" : s;
     }
 
-    @SafeVarargs
-    static <T> T first(T... values) {
-        for (T v : values) {
-            if (v != null) {
-                return v;
-            }
-        }
-        return null;
-    }
 }

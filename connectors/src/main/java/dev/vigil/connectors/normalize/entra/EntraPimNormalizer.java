@@ -1,5 +1,8 @@
 package dev.vigil.connectors.normalize.entra;
 
+import static dev.vigil.connectors.normalize.support.ProductJson.text;
+import static dev.vigil.connectors.normalize.support.ProductJson.first;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -188,20 +191,7 @@ public final class EntraPimNormalizer implements Normalizer {
         return null;
     }
 
-    static String text(JsonNode n, String field) {
-        JsonNode v = n.get(field);
-        return v == null || v.isNull() || !v.isValueNode() || v.asText().isBlank() ? null : v.asText();
-    }
 
-    @SafeVarargs
-    static <T> T first(T... values) {
-        for (T v : values) {
-            if (v != null) {
-                return v;
-            }
-        }
-        return null;
-    }
 
     /** Who initiated a record: a user, an application, or PIM itself (a platform identity, never an approver). */
     record Actor(String id, PrincipalKind kind, String ip, boolean platform) {

@@ -1,5 +1,8 @@
 package dev.vigil.connectors.normalize.k8s;
 
+import static dev.vigil.connectors.normalize.support.ProductJson.text;
+import static dev.vigil.connectors.normalize.support.ProductJson.first;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,7 +11,7 @@ import dev.vigil.common.PrincipalKind;
 import dev.vigil.connectors.RawRecord;
 import dev.vigil.connectors.normalize.Normalizer;
 import dev.vigil.connectors.normalize.text.JsonErrors;
-import dev.vigil.connectors.normalize.text.EventIds;
+import dev.vigil.connectors.normalize.support.EventIds;
 import dev.vigil.connectors.normalize.text.Timestamps;
 import dev.vigil.event.Action;
 import dev.vigil.event.EventType;
@@ -243,20 +246,7 @@ public final class KubernetesAuditNormalizer implements Normalizer {
         return (ns == null ? "" : ns + "/") + (pod == null ? "?" : pod);
     }
 
-    static String text(JsonNode n, String field) {
-        JsonNode v = n.get(field);
-        return v == null || v.isNull() || !v.isValueNode() || v.asText().isBlank() ? null : v.asText();
-    }
 
-    @SafeVarargs
-    static <T> T first(T... values) {
-        for (T v : values) {
-            if (v != null) {
-                return v;
-            }
-        }
-        return null;
-    }
 
     /** The query string of a request URI: exec's command arrives as repeated {@code command=} parameters. */
     record QueryString(List<String[]> pairs) {

@@ -1,5 +1,8 @@
 package dev.vigil.connectors.normalize.sudo;
 
+import static dev.vigil.connectors.normalize.support.ProductJson.text;
+import static dev.vigil.connectors.normalize.support.ProductJson.first;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,7 +11,7 @@ import dev.vigil.common.PrincipalKind;
 import dev.vigil.connectors.RawRecord;
 import dev.vigil.connectors.normalize.Normalizer;
 import dev.vigil.connectors.normalize.text.JsonErrors;
-import dev.vigil.connectors.normalize.text.EventIds;
+import dev.vigil.connectors.normalize.support.EventIds;
 import dev.vigil.connectors.normalize.text.SyslogLine;
 import dev.vigil.connectors.normalize.text.SyslogYear;
 import dev.vigil.connectors.normalize.text.Timestamps;
@@ -243,14 +246,7 @@ public final class SudoNormalizer implements Normalizer {
         }
     }
 
-    private static String text(JsonNode n, String field) {
-        JsonNode v = n.get(field);
-        return v == null || v.isNull() || !v.isValueNode() || v.asText().isBlank() ? null : v.asText();
-    }
 
-    private static String first(String a, String b) {
-        return a != null ? a : b;
-    }
 
     /** A syslog line written by sudo, an {@code @cee:} record of sudo, or a record of sudo's JSON event log. */
     @Override

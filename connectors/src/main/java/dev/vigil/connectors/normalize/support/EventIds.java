@@ -16,7 +16,13 @@ public final class EventIds {
         return source + ":sha256:" + digest(payload);
     }
 
-    private static String digest(byte[] payload) {
+    /** The first 128 bits of the SHA-256 of a text's UTF-8 bytes, in hex: an id for records that carry none. */
+    public static String digest(String text) {
+        return digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** The first 128 bits of the SHA-256 of some bytes, in hex. */
+    public static String digest(byte[] payload) {
         try {
             byte[] d = MessageDigest.getInstance("SHA-256").digest(payload == null ? new byte[0] : payload);
             return HexFormat.of().formatHex(d, 0, 16);

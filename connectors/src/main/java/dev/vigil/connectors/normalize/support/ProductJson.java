@@ -91,6 +91,17 @@ public final class ProductJson {
         return null;
     }
 
+    /** The first of the values that is not null; null when all are. */
+    @SafeVarargs
+    public static <T> T first(T... values) {
+        for (T v : values) {
+            if (v != null) {
+                return v;
+            }
+        }
+        return null;
+    }
+
     /** An integer written as a number or as a numeric string; null otherwise. */
     public static Integer integer(JsonNode node, String... path) {
         JsonNode n = at(node, path);
