@@ -286,17 +286,8 @@ final class ModelCommand implements Runnable {
         @Parameters(paramLabel = "MODEL", description = "Model file ('vigil model train' writes it).")
         Path model;
 
-        @Option(names = "--bootstrap", paramLabel = "HOST:PORT",
-                description = "Kafka brokers to publish to; overrides kafka.bootstrap.servers of --config.")
-        String bootstrap;
-
-        @Option(names = "--topic", paramLabel = "TOPIC",
-                description = "The control topic (default: kafka.topic.control of --config, else pum.control).")
-        String topic;
-
-        @Option(names = "--config", paramLabel = "FILE",
-                description = "The job's YAML configuration: its kafka section (brokers, TLS, SASL, topic) is used.")
-        Path config;
+        @picocli.CommandLine.Mixin
+        ControlTopicOptions control;
 
         @Option(names = "--label", paramLabel = "TEXT",
                 description = "A name for this version that people recognise (default: the model file's name).")
@@ -304,7 +295,7 @@ final class ModelCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
-            var kafka = RulesDeployCommand.controlKafka(bootstrap, config, topic);
+            var kafka = control.kafka();
             AnomalyModel m = load(model);
             byte[] artifact = Files.readAllBytes(model);
             var message = dev.vigil.jobs.anomaly.ModelDeployment.message(m, artifact,

@@ -1,7 +1,6 @@
 package dev.vigil.jobs.cli;
 
 import dev.vigil.connectors.kafka.KafkaOptions;
-import dev.vigil.jobs.config.ConfigFile;
 import dev.vigil.jobs.rules.RulePackDeployment;
 import dev.vigil.jobs.stream.Preflight;
 import dev.vigil.rules.pack.RulePack;
@@ -12,9 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -32,17 +31,8 @@ final class RulesDeployCommand implements Callable<Integer> {
             description = "A directory of your own rules, added to the built-in pack (as --rules DIR elsewhere).")
     Path dir;
 
-    @Option(names = "--bootstrap", paramLabel = "HOST:PORT",
-            description = "Kafka brokers to publish to; overrides kafka.bootstrap.servers of --config.")
-    String bootstrap;
-
-    @Option(names = "--topic", paramLabel = "TOPIC",
-            description = "The control topic (default: kafka.topic.control of --config, else pum.control).")
-    String topic;
-
-    @Option(names = "--config", paramLabel = "FILE",
-            description = "The job's YAML configuration: its kafka section (brokers, TLS, SASL, topic) is used.")
-    Path config;
+    @Mixin
+    ControlTopicOptions control;
 
     @Option(names = "--label", paramLabel = "TEXT",
             description = "A name for this version that people recognise, e.g. a release or a ticket "
@@ -51,7 +41,7 @@ final class RulesDeployCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        KafkaOptions kafka = kafkaOptions();
+        KafkaOptions kafka = control.kafka();
         RulePack pack;
         if (dir != null && !Files.isDirectory(dir)) {
             throw new UserError("rules directory not found: " + dir);
@@ -82,33 +72,5 @@ final class RulesDeployCommand implements Callable<Integer> {
                 outcome.message().createdBy);
         out.flush();
         return 0;
-    }
-
-    private KafkaOptions kafkaOptions() {
-        return controlKafka(bootstrap, config, topic);
-    }
-
-    /** Kafka settings of a deploy command: {@code --config}'s kafka section, then --bootstrap and --topic over it. */
-    static KafkaOptions controlKafka(String bootstrap, Path config, String topic) {
-        if (bootstrap == null && config == null) {
-            throw new UserError("say where Kafka is: --bootstrap HOST:PORT or --config FILE");
-        }
-        try {
-            KafkaOptions.Builder b = KafkaOptions.builder();
-            if (config != null) {
-                Properties props = new Properties();
-                props.putAll(ConfigFile.read(config));
-                b = KafkaOptions.fromProperties(props).toBuilder();
-            }
-            if (bootstrap != null) {
-                b.bootstrapServers(bootstrap);
-            }
-            if (topic != null) {
-                b.controlTopic(topic);
-            }
-            return b.build();
-        } catch (IllegalArgumentException e) {
-            throw new UserError((config == null ? "" : "config " + config + ": ") + e.getMessage());
-        }
     }
 }
