@@ -26,16 +26,11 @@ class ModelCommandTest {
     @TempDir
     Path tmp;
 
-    private record Run(int code, String out, String err) {}
-
-    private static Run vigil(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = VigilCli.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Run(code, out.toString(), err.toString());
+    private static CliRun vigil(String... args) {
+        return CliRun.vigil(args);
     }
 
-    private static void assertOneLineError(Run run, String message) {
+    private static void assertOneLineError(CliRun run, String message) {
         assertThat(run.code()).isEqualTo(1);
         assertThat(run.err()).contains(message).doesNotContain("\tat ");
         assertThat(run.err().lines().count()).isEqualTo(1);
@@ -64,7 +59,7 @@ class ModelCommandTest {
     @Test
     void modelHasHelpAndShowPrintsWhatTheModelHolds() throws IOException {
         assertThat(vigil("model", "--help").out()).contains("Usage: vigil model").contains("train").contains("eval");
-        Run show = vigil("model", "show", model().toString());
+        CliRun show = vigil("model", "show", model().toString());
         assertThat(show.code()).isZero();
         assertThat(show.out()).contains("model cli-1 (format 1)").contains("contamination   0.05")
                 .contains("HUMAN").contains("secrets_read").contains("training_units");

@@ -15,16 +15,11 @@ class VigilCliTest {
     @TempDir
     Path tmp;
 
-    private record Run(int code, String out, String err) {}
-
-    private static Run vigil(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = VigilCli.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Run(code, out.toString(), err.toString());
+    private static CliRun vigil(String... args) {
+        return CliRun.vigil(args);
     }
 
-    private static void assertOneLineError(Run run, int code, String message) {
+    private static void assertOneLineError(CliRun run, int code, String message) {
         assertThat(run.code()).isEqualTo(code);
         assertThat(run.err()).contains(message).doesNotContain("\tat ").doesNotContain("Exception:");
         assertThat(run.err().lines().filter(l -> !l.startsWith("Try ")).count()).isEqualTo(1);
@@ -33,7 +28,7 @@ class VigilCliTest {
     @Test
     void everyCommandHasHelp() {
         for (String command : new String[] {"demo", "run", "replay", "bench", "generate", "rules", "evidence"}) {
-            Run run = vigil(command, "--help");
+            CliRun run = vigil(command, "--help");
             assertThat(run.code()).as(command).isZero();
             assertThat(run.out()).as(command).contains("Usage: vigil " + command);
         }
@@ -69,9 +64,9 @@ class VigilCliTest {
     @Test
     void theWorkedExampleOfTheDetectionEngineersGuidePasses() {
         Path example = Path.of("..", "docs", "examples", "rules");
-        Run validate = vigil("rules", "validate", example.toString());
+        CliRun validate = vigil("rules", "validate", example.toString());
         assertThat(validate.code()).as(validate.err()).isZero();
-        Run test = vigil("rules", "test", example.toString());
+        CliRun test = vigil("rules", "test", example.toString());
         assertThat(test.code()).as(test.out()).isZero();
         assertThat(test.out()).contains("ok       ACME-001").contains("2 passed, 0 failed")
                 .contains("ok       benign corpus: ");
@@ -80,7 +75,7 @@ class VigilCliTest {
     @Test
     void rulesDocsWritesTheReferenceWithTheUsersRulesBesideTheBuiltInOnes() throws IOException {
         Path out = tmp.resolve("docs/rules.md");
-        Run run = vigil("rules", "docs", "--out", out.toString(), Path.of("..", "docs", "examples", "rules").toString());
+        CliRun run = vigil("rules", "docs", "--out", out.toString(), Path.of("..", "docs", "examples", "rules").toString());
         assertThat(run.code()).as(run.err()).isZero();
         assertThat(run.out()).startsWith("wrote " + out);
         String md = Files.readString(out);
@@ -93,7 +88,7 @@ class VigilCliTest {
     void rulesDeployRefusesAnInvalidPackWithFileAndLineBeforeItTalksToKafka() {
         // Nothing listens on port 1: had the pack passed, publishing would have failed with another message.
         Path broken = Path.of("src", "test", "resources", "packs", "reload", "broken");
-        Run run = vigil("rules", "deploy", "--bootstrap", "127.0.0.1:1", broken.toString());
+        CliRun run = vigil("rules", "deploy", "--bootstrap", "127.0.0.1:1", broken.toString());
         assertThat(run.code()).isEqualTo(1);
         assertThat(run.err()).startsWith("not deployed: pack ").contains(broken + "/ACME-001/rule.epl:")
                 .doesNotContain("Kafka").doesNotContain("\tat ");
@@ -108,7 +103,7 @@ class VigilCliTest {
     void modelDeployRefusesAModelThatDoesNotLoadBeforeItTalksToKafka() throws IOException {
         Path corrupt = Files.writeString(tmp.resolve("month1.model"), "{\"format\":\"vigil-anomaly-model\",");
         // Nothing listens on port 1: had the model loaded, publishing would have failed with another message.
-        Run run = vigil("model", "deploy", "--bootstrap", "127.0.0.1:1", corrupt.toString());
+        CliRun run = vigil("model", "deploy", "--bootstrap", "127.0.0.1:1", corrupt.toString());
         assertOneLineError(run, 1, corrupt.toString());
         assertThat(run.err()).doesNotContain("Kafka");
         assertOneLineError(vigil("model", "deploy", tmp.resolve("missing.model").toString()), 1,
@@ -122,25 +117,25 @@ class VigilCliTest {
         // The fixture now expects a finding the rule cannot produce.
         Path expect = rules.resolve("ACME-001/fixtures/fire/root-inside-grant.expect.yaml");
         Files.writeString(expect, Files.readString(expect).replace("principal: carol", "principal: mallory"));
-        Run test = vigil("rules", "test", rules.toString());
+        CliRun test = vigil("rules", "test", rules.toString());
         assertThat(test.code()).isEqualTo(1);
         assertThat(test.out()).contains("FAILED   ACME-001").contains("1 passed, 1 failed");
     }
 
     @Test
     void rulesTestFailsWhenARuleIsNoisyOnOrdinaryWork() {
-        Run test = vigil("rules", "test", Path.of("src", "test", "resources", "packs", "noisy").toString());
+        CliRun test = vigil("rules", "test", Path.of("src", "test", "resources", "packs", "noisy").toString());
         assertThat(test.code()).isEqualTo(1);
         assertThat(test.out()).contains("0 passed, 0 failed").contains("FAILED   benign corpus: ")
                 .contains("unexpected NOISY-001 for ");
-        Run skipped = vigil("rules", "test", "--no-corpus", Path.of("src", "test", "resources", "packs", "noisy").toString());
+        CliRun skipped = vigil("rules", "test", "--no-corpus", Path.of("src", "test", "resources", "packs", "noisy").toString());
         assertThat(skipped.code()).as(skipped.out()).isZero();
     }
 
     @Test
     void replayWritesTheFourOutputsAndASummary() {
         Path out = tmp.resolve("out");
-        Run run = vigil("replay", "--input", Path.of("..", "rules", "pack", "PUM-002", "fixtures", "fire").toString(),
+        CliRun run = vigil("replay", "--input", Path.of("..", "rules", "pack", "PUM-002", "fixtures", "fire").toString(),
                 "--out", out.toString(), "--parallelism", "1");
         assertThat(run.code()).as(run.err()).isZero();
         // The credential checked out in one of them is never checked in either: PUM-013 too.
@@ -153,7 +148,7 @@ class VigilCliTest {
     @Test
     void replayReadsTeleportAuditEventsAndCountsWhatItSkippedAndRejected() {
         Path out = tmp.resolve("teleport");
-        Run run = vigil("replay", "--input",
+        CliRun run = vigil("replay", "--input",
                 Path.of("..", "connectors", "src", "test", "resources", "samples", "teleport").toString(),
                 "--format", "teleport", "--out", out.toString(), "--parallelism", "1");
         assertThat(run.code()).as(run.err()).isZero();
@@ -172,7 +167,7 @@ class VigilCliTest {
                   - {id: f.olsen, kind: human, aliases: {teleport: [frank], entra: [frank], vault: [frank]}}
                 """);
         Path out = tmp.resolve("out");
-        Run run = vigil("replay", "--input", Path.of("..", "rules", "pack", "PUM-002", "fixtures", "fire").toString(),
+        CliRun run = vigil("replay", "--input", Path.of("..", "rules", "pack", "PUM-002", "fixtures", "fire").toString(),
                 "--out", out.toString(), "--parallelism", "1", "--identities", identities.toString());
         assertThat(run.code()).as(run.err()).isZero();
         assertThat(run.out()).contains("findings 5   PUM-002 4, PUM-013 1")
@@ -193,11 +188,11 @@ class VigilCliTest {
     void replayReadsAProductFormatAndCountsEveryLine() {
         Path samples = Path.of("..", "connectors", "src", "test", "resources", "samples", "auditd");
         // Exec events span lines (SYSCALL + EXECVE): they must still meet at parallelism 2.
-        Run run = vigil("replay", "--input", samples.resolve("handwritten_audit.log").toString(), "--format", "auditd",
+        CliRun run = vigil("replay", "--input", samples.resolve("handwritten_audit.log").toString(), "--format", "auditd",
                 "--out", tmp.resolve("auditd").toString(), "--parallelism", "2");
         assertThat(run.code()).as(run.err()).isZero();
         assertThat(run.out()).contains("replay: 7 events read").contains("dead letters 0   skipped 14");
-        Run broken = vigil("replay", "--input", samples.resolve("handwritten_malformed.log").toString(), "--format", "auditd",
+        CliRun broken = vigil("replay", "--input", samples.resolve("handwritten_malformed.log").toString(), "--format", "auditd",
                 "--out", tmp.resolve("broken").toString(), "--parallelism", "2");
         assertThat(broken.code()).as(broken.err()).isZero();
         assertThat(broken.out()).contains("replay: 0 events read").contains("dead letters 4 (").contains("skipped 0")
@@ -207,11 +202,11 @@ class VigilCliTest {
     @Test
     void evidenceVerifyFindsTheOneAlteredRecord() throws IOException {
         Path out = tmp.resolve("replayed");
-        Run replay = vigil("replay", "--input", Path.of("..", "rules", "pack", "PUM-002", "fixtures", "fire").toString(),
+        CliRun replay = vigil("replay", "--input", Path.of("..", "rules", "pack", "PUM-002", "fixtures", "fire").toString(),
                 "--out", out.toString(), "--parallelism", "1");
         assertThat(replay.code()).as(replay.err()).isZero();
         Path evidence = out.resolve("evidence.ndjson");
-        Run clean = vigil("evidence", "verify", evidence.toString());
+        CliRun clean = vigil("evidence", "verify", evidence.toString());
         assertThat(clean.code()).as(clean.out()).isZero();
         assertThat(clean.out()).contains("3 evidence records verified, 0 failed");
 
@@ -223,7 +218,7 @@ class VigilCliTest {
         }
         lines.set(at, lines.get(at).replaceFirst("\"label\":\"AFTER_EXPIRY\"", "\"label\":\"IN_GRANT\""));
         Files.write(evidence, lines);
-        Run tampered = vigil("evidence", "verify", evidence.toString());
+        CliRun tampered = vigil("evidence", "verify", evidence.toString());
         assertThat(tampered.code()).isEqualTo(1);
         assertThat(tampered.out()).contains("TAMPERED " + evidence + ":" + (at + 1) + " ")
                 .contains("2 evidence records verified, 1 failed");
