@@ -54,11 +54,11 @@ public final class KafkaSinks {
 
     private static <T extends SpecificRecord> KafkaSink<T> avroSink(KafkaOptions options, String topic, String role,
             SerializableFunction<T, String> key) {
-        KafkaRecordSerializationSchema<T> serializer = KafkaRecordSerializationSchema.<T>builder()
+        KafkaRecordSerializationSchema<T> serializer = new WriteTimeRecords<>(KafkaRecordSerializationSchema.<T>builder()
                 .setTopic(topic)
                 .setKeySerializationSchema(new Utf8KeySerializationSchema<>(key))
                 .setValueSerializationSchema(new AvroSingleObjectSerializationSchema<T>(topic))
-                .build();
+                .build());
         Properties producer = options.clientProperties();
         KafkaSinkBuilder<T> builder = KafkaSink.<T>builder()
                 .setBootstrapServers(options.bootstrapServers())

@@ -64,6 +64,30 @@ class KafkaSinksIT {
     }
 
     @Test
+    void recordsCarryTheirWriteTimeNotTheirEventTime(EmbeddedKafka kafka) throws Exception {
+        String topic = KafkaExtension.uniqueTopic("cases");
+        kafka.createTopics(1, topic);
+        KafkaOptions options = KafkaOptions.builder().bootstrapServers(kafka.bootstrapServers()).casesTopic(topic).build();
+        List<PumCase> cases = cases(5);
+        // A case decided at a grant's window end two days ahead: brokers refuse timestamps over an hour ahead.
+        long ahead = System.currentTimeMillis() + Duration.ofDays(2).toMillis();
+        long before = System.currentTimeMillis();
+
+        StreamExecutionEnvironment env = environment();
+        env.enableCheckpointing(200);
+        env.fromData(cases)
+                .assignTimestampsAndWatermarks(org.apache.flink.api.common.eventtime.WatermarkStrategy
+                        .<PumCase>forMonotonousTimestamps().withTimestampAssigner((c, t) -> ahead))
+                .sinkTo(KafkaSinks.cases(options)).name("cases to kafka");
+        env.execute("kafka cases sink write-time test");
+
+        List<ConsumerRecord<String, PumCase>> records = readCases(topic, cases.size());
+        assertThat(records).hasSize(cases.size());
+        long after = System.currentTimeMillis();
+        assertThat(records).allSatisfy(r -> assertThat(r.timestamp()).isBetween(before, after));
+    }
+
+    @Test
     void exactlyOnceIsRefusedUpFrontWhereTheConnectorCannotDoIt(EmbeddedKafka kafka) {
         assumeFalse(KafkaSinks.exactlyOnceAvailable(), "this Kafka client supports the connector's transactions");
         KafkaOptions options = KafkaOptions.builder()
