@@ -357,8 +357,22 @@ class ElasticsearchSinkIT {
 
     private static void awaitCount(String index, long atLeast) throws Exception {
         CommonTestUtils.waitUtil(() -> {
-            ES.refresh(index);
-            return count(index) >= atLeast;
+            try {
+                ES.refresh(index);
+                return count(index) >= atLeast;
+            } catch (UncheckedIOException e) {
+                // An index the sink has just created can answer 503 until its shard is allocated: not yet, not wrong.
+                if (e.getCause() instanceof org.elasticsearch.client.ResponseException r
+                        && r.getResponse().getStatusLine().getStatusCode() == 503) {
+                    return false;
+                }
+                throw e;
+            } catch (co.elastic.clients.elasticsearch._types.ElasticsearchException e) {
+                if (e.status() == 503) {
+                    return false;
+                }
+                throw e;
+            }
         }, DEADLINE, Duration.ofMillis(100), "index " + index + " did not reach " + atLeast + " documents");
     }
 
