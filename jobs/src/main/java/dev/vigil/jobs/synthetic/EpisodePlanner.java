@@ -119,7 +119,7 @@ public final class EpisodePlanner {
                     firstActiveSlot[slot.principal()]);
             long grantSlotStart = dayBase + grantSlot / 4 * DAY
                     + (who.dayOffsetMinutes + grantSlot % 4 * SERVICE_SLOT_MINUTES) * MINUTE;
-            return services.plan(script, decision.scenario(), k, start, grantSlotStart);
+            return services.plan(script, decision.scenario(), decision.variant(), k, start, grantSlotStart);
         }
         if (blocked(slot.principal(), who, d, slot.slotOfDay())) {
             return Episode.idle(number);
@@ -134,7 +134,12 @@ public final class EpisodePlanner {
      */
     private Decision decide(long number, SyntheticPrincipal who, long d, int slotOfDay) {
         long h = Seeds.of(seed, partition, number, 0xDEC1DEL);
-        if (Seeds.unit(h) >= profile.attackRate()) {
+        double u = Seeds.unit(h);
+        if (u >= profile.attackRate()) {
+            if (!who.isHuman() && d >= 1 && u < profile.attackRate() + serviceAnomalyRate(slotOfDay)) {
+                return new Decision(Scenario.BEHAVIOUR_ANOMALY,
+                        slotOfDay == 0 ? ServiceEpisodes.RECON : ServiceEpisodes.SECRET_SWEEP);
+            }
             return new Decision(who.isHuman() ? Scenario.NORMAL_WORK : Scenario.SCHEDULED_AUTOMATION, null);
         }
         if (!who.isHuman()) {
@@ -152,6 +157,17 @@ public final class EpisodePlanner {
             variant = slotOfDay == 1 && Seeds.below(Seeds.mix(h + 2), 2) == 0 ? "night-marathon" : "secret-sweep";
         }
         return new Decision(scenario, variant);
+    }
+
+    /**
+     * The share of a service's ordinary slots that become a behaviour anomaly instead: taken from ordinary slots, so
+     * the hands-on attack (PUM-008) and every human scenario keep their frequency. The recon happens at night, in the
+     * first slot of the day, at a third of the attack rate; the secret sweep in any other slot, at a ninth: about as
+     * many of each, a third of an episode a day for ten services at the default 5 %. Never on a service's first day,
+     * which its warm-up may still cover.
+     */
+    private double serviceAnomalyRate(int slotOfDay) {
+        return slotOfDay == 0 ? profile.attackRate() / 3 : profile.attackRate() / 9;
     }
 
     /** Whether a multi-day scenario that started in this principal's first slot of an even day covers this slot. */

@@ -22,6 +22,10 @@ public enum Scenario {
     LONG_GRANT("PUM-011", false),
     UNRECORDED_SESSION("PUM-012", false),
     CHECKOUT_NOT_RETURNED("PUM-013", false),
+    /**
+     * Behaviour unlike the actor's own history that breaks no rule: played by people ({@code secret-sweep},
+     * {@code night-marathon}) and by service accounts ({@code service-secret-sweep}, {@code service-recon}).
+     */
     BEHAVIOUR_ANOMALY("PUM-100", false);
 
     private final String ruleId;
@@ -41,7 +45,10 @@ public enum Scenario {
         return ruleId != null;
     }
 
-    /** Whether a service account (rather than a person) plays the scenario. */
+    /**
+     * Whether only service accounts play the scenario. Behaviour anomalies have variants of both kinds: the truth's
+     * principal says who.
+     */
     public boolean actedByService() {
         return byService;
     }

@@ -64,7 +64,8 @@ class AttackScenarioTest {
         assertThat(variants.get(Scenario.BREAK_GLASS)).containsExactlyInAnyOrder("with-ticket", "no-ticket");
         assertThat(variants.get(Scenario.LONG_GRANT))
                 .containsExactlyInAnyOrder("long-window", "renewals", "long-window-revoked");
-        assertThat(variants.get(Scenario.BEHAVIOUR_ANOMALY)).containsExactlyInAnyOrder("secret-sweep", "night-marathon");
+        assertThat(variants.get(Scenario.BEHAVIOUR_ANOMALY)).containsExactlyInAnyOrder("secret-sweep", "night-marathon",
+                "service-secret-sweep", "service-recon");
         assertThat(variants.get(Scenario.ACTIVITY_AFTER_EXPIRY)).containsExactlyInAnyOrder("expired", "revoked");
         assertThat(variants.get(Scenario.SECRET_OUTSIDE_SESSION)).containsExactlyInAnyOrder("read", "checkout");
         assertThat(variants.get(Scenario.RISKY_COMMAND)).hasSize(RiskyCommands.SHELL.length);
@@ -126,13 +127,12 @@ class AttackScenarioTest {
         SampleTraffic sample = SampleTraffic.get();
         Map<String, List<List<PrivilegedEvent>>> normalSessions = new HashMap<>();
         for (ScenarioTruth s : sample.truth) {
-            if (s.scenario() == Scenario.NORMAL_WORK) {
+            if (s.scenario() == Scenario.NORMAL_WORK || s.scenario() == Scenario.SCHEDULED_AUTOMATION) {
                 sessions(sample.eventsOf(s)).values()
                         .forEach(l -> normalSessions.computeIfAbsent(s.principalId(), k -> new ArrayList<>()).add(l));
             }
         }
-        int sweeps = 0;
-        int nights = 0;
+        Map<String, Integer> kinds = new TreeMap<>();
         for (ScenarioTruth s : sample.truth) {
             if (s.scenario() != Scenario.BEHAVIOUR_ANOMALY) {
                 continue;
@@ -140,13 +140,19 @@ class AttackScenarioTest {
             List<PrivilegedEvent> session = sessions(sample.eventsOf(s)).get(s.sessionId());
             List<List<PrivilegedEvent>> usual = normalSessions.getOrDefault(s.principalId(), List.of());
             assertThat(usual).as("%s has a history", s.principalId()).isNotEmpty();
-            if (s.variant().equals("secret-sweep")) {
+            kinds.merge(s.variant(), 1, Integer::sum);
+            PrincipalKind kind = session.get(0).getPrincipal().getKind();
+            assertThat(kind).as("%s", s).isEqualTo(s.variant().startsWith("service-") ? PrincipalKind.SERVICE
+                    : PrincipalKind.HUMAN);
+            if (kind == PrincipalKind.SERVICE) {
+                assertThat(session).as("%s", s).noneMatch(e -> Boolean.TRUE.equals(e.getInteractive()));
+                assertFarFromServiceHabits(s, session, usual);
+            } else if (s.variant().equals("secret-sweep")) {
                 long distinct = session.stream().filter(e -> e.getAction() == Action.READ)
                         .map(PrivilegedEvent::getSecretId).distinct().count();
                 long usualMost = usual.stream().mapToLong(l -> l.stream().filter(e -> e.getAction() == Action.READ)
                         .map(PrivilegedEvent::getSecretId).distinct().count()).max().orElse(0);
                 assertThat(distinct).isGreaterThanOrEqualTo(30).isGreaterThan(10 * Math.max(1, usualMost));
-                sweeps++;
             } else {
                 long duration = duration(session);
                 double usualMedian = usual.stream().mapToLong(AttackScenarioTest::duration).sorted()
@@ -156,11 +162,45 @@ class AttackScenarioTest {
                 assertThat(usual).noneMatch(l -> l.get(0).getTarget().equals(target));
                 int hour = Instant.ofEpochMilli(session.get(0).getEventTime()).atZone(ZoneOffset.UTC).getHour();
                 assertThat(hour).isBetween(2, 3);
-                nights++;
             }
         }
-        assertThat(sweeps).isPositive();
-        assertThat(nights).isPositive();
+        System.out.println("behaviour anomalies checked: " + kinds);
+        assertThat(kinds.keySet()).containsExactlyInAnyOrder("secret-sweep", "night-marathon", "service-secret-sweep",
+                "service-recon");
+    }
+
+    /**
+     * A service's sweep reads a dozen times the secrets any of its runs reads; its recon runs, around 3 a.m. on a
+     * target none of its runs touched, several times the distinct commands of any run and reads secrets none of its
+     * runs reads.
+     */
+    private static void assertFarFromServiceHabits(ScenarioTruth s, List<PrivilegedEvent> session,
+            List<List<PrivilegedEvent>> usual) {
+        long distinctSecrets = distinct(session, PrivilegedEvent::getSecretId);
+        long usualSecrets = usual.stream().mapToLong(l -> distinct(l, PrivilegedEvent::getSecretId)).max().orElse(0);
+        if (s.variant().equals("service-secret-sweep")) {
+            assertThat(distinctSecrets).as("%s", s).isGreaterThanOrEqualTo(12)
+                    .isGreaterThanOrEqualTo(10L * Math.max(1, usualSecrets));
+            return;
+        }
+        assertThat(s.variant()).isEqualTo("service-recon");
+        long distinctCommands = distinct(session, PrivilegedEvent::getCommand);
+        long usualCommands = usual.stream().mapToLong(l -> distinct(l, PrivilegedEvent::getCommand)).max().orElse(0);
+        assertThat(distinctCommands).as("%s", s).isGreaterThanOrEqualTo(14).isGreaterThan(3 * usualCommands);
+        assertThat(distinctSecrets).as("%s", s).isGreaterThanOrEqualTo(3);
+        Set<String> usualReads = new HashSet<>();
+        usual.forEach(l -> l.stream().map(PrivilegedEvent::getSecretId).filter(java.util.Objects::nonNull)
+                .forEach(usualReads::add));
+        assertThat(session).as("%s", s).noneMatch(e -> usualReads.contains(e.getSecretId()));
+        String target = session.get(0).getTarget();
+        assertThat(usual).as("%s", s).noneMatch(l -> l.get(0).getTarget().equals(target));
+        int hour = Instant.ofEpochMilli(session.get(0).getEventTime()).atZone(ZoneOffset.UTC).getHour();
+        assertThat(hour).as("%s", s).isBetween(2, 4);
+    }
+
+    private static long distinct(List<PrivilegedEvent> session,
+            java.util.function.Function<PrivilegedEvent, String> field) {
+        return session.stream().map(field).filter(java.util.Objects::nonNull).distinct().count();
     }
 
     /** What each scenario's trigger events must show, on their own. */

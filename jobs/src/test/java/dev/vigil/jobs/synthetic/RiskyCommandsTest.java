@@ -54,7 +54,11 @@ class RiskyCommandsTest {
             ordinary.addAll(List.of(j.commands));
         }
         ordinary.addAll(List.of(RiskyCommands.HANDS_ON_SERVICE));
-        assertThat(ordinary).hasSizeGreaterThan(60)
+        // A service's reconnaissance is a behaviour anomaly: it must stay out of reach of the rules.
+        for (String protocol : List.of("ssh", "db", "kubectl")) {
+            ordinary.addAll(List.of(ReconCommands.forProtocol(protocol)));
+        }
+        assertThat(ordinary).hasSizeGreaterThan(120)
                 .filteredOn(c -> RISKY.match(c) != null).as("ordinary commands PUM-009 would report").isEmpty();
     }
 
