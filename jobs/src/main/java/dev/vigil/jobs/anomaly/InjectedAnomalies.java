@@ -16,11 +16,19 @@ import java.util.TreeMap;
  */
 public final class InjectedAnomalies {
 
-    /** For each kind (the scenario variant), the features that name what was injected. */
+    /**
+     * For each kind (the scenario variant), the features that name what was injected. People: {@code secret-sweep},
+     * {@code night-marathon}; service accounts: {@code service-secret-sweep} (a scheduled run that reads a dozen or
+     * more other teams' secrets one by one) and {@code service-recon} (a scripted session around 3 a.m. on a target
+     * the account never touched, running a score of distinct reconnaissance commands and reading secrets that are not
+     * its own, which makes it far longer than its runs). The hour is no part of a service's explanation: services run
+     * around the clock, so 3 a.m. is not unusual for them.
+     */
     public static final Map<String, Set<String>> EXPECTED_FEATURES = Map.of(
             "secret-sweep", Set.of("secrets_read", "distinct_secrets"),
             "night-marathon", Set.of("duration_minutes", "new_target", "hour_sin", "hour_cos",
                     "grant_window_used_share", "commands", "distinct_commands", "new_role", "new_account"),
+            "service-secret-sweep", Set.of("secrets_read", "distinct_secrets"),
             "service-recon", Set.of("distinct_commands", "commands", "new_target", "secrets_read", "distinct_secrets",
                     "duration_minutes"));
 

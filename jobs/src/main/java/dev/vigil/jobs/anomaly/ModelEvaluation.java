@@ -1,5 +1,7 @@
 package dev.vigil.jobs.anomaly;
 
+import dev.vigil.common.PrincipalKind;
+
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -30,10 +32,27 @@ public final class ModelEvaluation {
         }
     }
 
-    /** The figures. */
+    /**
+     * The figures of one injected kind, e.g. {@code service-recon}: who plays it (people or service accounts, whose
+     * units the model of that population scores), how many were judged, how many the threshold flagged, and how many
+     * of those have as top feature one that names what was injected.
+     */
+    public record KindFigures(String kind, PrincipalKind population, int injected, int flagged, int explained) {
+        KindFigures add(boolean isFlagged, boolean isExplained) {
+            return new KindFigures(kind, population, injected + 1, flagged + (isFlagged ? 1 : 0),
+                    explained + (isExplained ? 1 : 0));
+        }
+
+        /** "flagged 5/6, explained 4/5": explained counts among the flagged ones. */
+        public String summary() {
+            return "flagged " + flagged + "/" + injected + ", explained " + explained + "/" + flagged;
+        }
+    }
+
+    /** The figures; {@code byKind} in kind order. */
     public record Report(int units, int warmUp, int positives, double rocAuc, Map<Integer, Double> precisionAtK,
                          int truePositives, int falsePositives, int trueNegatives, int falseNegatives,
-                         int falsePositivesOnOtherAttacks, int explained, Map<String, int[]> byKind,
+                         int falsePositivesOnOtherAttacks, int explained, Map<String, KindFigures> byKind,
                          List<Judged> ranked) {
 
         public Map<String, Object> figures() {
@@ -48,6 +67,12 @@ public final class ModelEvaluation {
             f.put("eval_tn", trueNegatives);
             f.put("eval_fn", falseNegatives);
             f.put("eval_explained", explained);
+            byKind.forEach((kind, k) -> {
+                f.put("eval_kind_" + kind + "_population", k.population().name());
+                f.put("eval_kind_" + kind + "_injected", k.injected());
+                f.put("eval_kind_" + kind + "_flagged", k.flagged());
+                f.put("eval_kind_" + kind + "_explained", k.explained());
+            });
             return f;
         }
     }
@@ -87,20 +112,18 @@ public final class ModelEvaluation {
         int fn = 0;
         int explained = 0;
         int fpOther = 0;
-        Map<String, int[]> byKind = new TreeMap<>();
+        Map<String, KindFigures> byKind = new TreeMap<>();
         for (Judged j : judged) {
             boolean flagged = j.verdict().flagged();
             if (j.positive()) {
                 positives++;
-                int[] k = byKind.computeIfAbsent(j.kind(), x -> new int[3]);
-                k[0]++;
+                boolean why = flagged && InjectedAnomalies.explains(j.kind(), j.topFeature());
+                PrincipalKind population = j.unit().kind == null ? PrincipalKind.HUMAN : j.unit().kind;
+                byKind.merge(j.kind(), new KindFigures(j.kind(), population, 1, flagged ? 1 : 0, why ? 1 : 0),
+                        (a, b) -> a.add(flagged, why));
                 if (flagged) {
                     tp++;
-                    k[1]++;
-                    if (InjectedAnomalies.explains(j.kind(), j.topFeature())) {
-                        explained++;
-                        k[2]++;
-                    }
+                    explained += why ? 1 : 0;
                 } else {
                     fn++;
                 }

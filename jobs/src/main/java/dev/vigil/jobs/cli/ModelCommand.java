@@ -194,7 +194,8 @@ final class ModelCommand implements Runnable {
                     r.falsePositives(), r.trueNegatives(), r.falsePositivesOnOtherAttacks());
             w.printf("  caught anomalies whose top feature names what was injected: %d of %d%n",
                     r.explained(), r.truePositives());
-            r.byKind().forEach((kind, c) -> w.printf("    %-16s injected %d, flagged %d, explained %d%n", kind, c[0], c[1], c[2]));
+            r.byKind().values().forEach(c -> w.printf("    %-22s %-7s %s%n", c.kind(),
+                    c.population().name().toLowerCase(Locale.ROOT), c.summary()));
             w.printf("  top %d by score over the population's threshold%n", top);
             List<ModelEvaluation.Judged> ranked = r.ranked();
             for (int i = 0; i < Math.min(top, ranked.size()); i++) {
