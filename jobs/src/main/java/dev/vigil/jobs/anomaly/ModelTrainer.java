@@ -15,8 +15,8 @@ import java.util.Random;
 
 /**
  * Trains an {@link AnomalyModel}: replays each principal's units through {@link FeatureExtractor} in closing order
- * (exactly as the job would see them), leaves out each principal's {@link AnomalyScorer#WARM_UP warm-up}, and fits
- * one isolation forest per population. The threshold is the score the top {@code contamination} share of training
+ * (exactly as the job would see them), leaves out each principal's {@link AnomalyScorer#WARM_UP warm-up} and the
+ * interactive sessions of service identities, and fits one isolation forest per population. The threshold is the score the top {@code contamination} share of training
  * units reach. Trees are grown one after another from one seed, so the same data and seed give the same model.
  */
 public final class ModelTrainer {
@@ -42,7 +42,22 @@ public final class ModelTrainer {
 
     private ModelTrainer() {}
 
-    /** Feature vectors of every unit past its principal's warm-up, by population. */
+    /**
+     * Whether a unit past its principal's warm-up is part of its population's training data. A service identity's
+     * interactive session is not: it is someone typing with an automation account (PUM-008 reports every one), not
+     * what the automation does. A forest that learned from such sessions takes human-looking sessions for ordinary
+     * service behaviour, and where they are common (in generated traffic about 2 % of service sessions, above the
+     * default 1 % contamination) they also set the service threshold, above every anomaly less blatant than a person
+     * at the shell. The unit still teaches its principal's profile, and it is still scored.
+     */
+    static boolean teaches(SessionActivity u) {
+        return !(u.kind == PrincipalKind.SERVICE && Boolean.TRUE.equals(u.interactive));
+    }
+
+    /**
+     * Feature vectors of every unit past its principal's warm-up that {@link #teaches teaches} the model, by
+     * population. Every unit is folded into its principal's profile in closing order, as the job does.
+     */
     public static Map<PrincipalKind, List<double[]>> vectors(Map<String, List<SessionActivity>> units) {
         Map<PrincipalKind, List<double[]>> out = new EnumMap<>(PrincipalKind.class);
         for (List<SessionActivity> mine : units.values()) {
@@ -50,7 +65,7 @@ public final class ModelTrainer {
             for (SessionActivity u : mine) {
                 boolean warmUp = profile.observations < AnomalyScorer.WARM_UP;
                 double[] x = FeatureExtractor.observe(u, profile);
-                if (!warmUp) {
+                if (!warmUp && teaches(u)) {
                     out.computeIfAbsent(u.kind == null ? PrincipalKind.HUMAN : u.kind, k -> new ArrayList<>()).add(x);
                 }
             }

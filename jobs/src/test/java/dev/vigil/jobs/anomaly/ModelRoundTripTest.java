@@ -1,5 +1,6 @@
 package dev.vigil.jobs.anomaly;
 
+import dev.vigil.common.PrincipalKind;
 import dev.vigil.event.EventType;
 import dev.vigil.event.PrivilegedEvent;
 import dev.vigil.jobs.synthetic.SyntheticTraffic;
@@ -42,6 +43,9 @@ class ModelRoundTripTest {
             if (e.getType() == EventType.SESSION) {
                 u.sessionId = e.getSessionId();
             }
+            if (u.interactive == null && e.getInteractive() != null) {
+                u.interactive = e.getInteractive();
+            }
             u.add(e.getEventId(), e.getEventTime(), e.getType(), e.getAction(), e.getTarget(), e.getAccount(),
                     e.getCommand(), e.getSecretId(), e.getPrincipal().getSourceIp());
         }
@@ -70,7 +74,18 @@ class ModelRoundTripTest {
         InjectedAnomalies labels = InjectedAnomalies.of(other.truth());
         ModelEvaluation.Report report = ModelEvaluation.evaluate(ModelEvaluation.judge(model, units, labels), 10);
 
+        System.out.println("round trip by kind: " + report.byKind());
         assertThat(report.positives()).isGreaterThanOrEqualTo(5);
+        // Both populations' kinds are measured, each on its own forest: service accounts behaving unlike themselves
+        // are caught and explained as well as people are.
+        assertThat(report.byKind().keySet()).containsExactlyInAnyOrder("secret-sweep", "night-marathon",
+                "service-secret-sweep", "service-recon");
+        for (ModelEvaluation.KindFigures k : report.byKind().values()) {
+            assertThat(k.population()).as(k.kind())
+                    .isEqualTo(k.kind().startsWith("service-") ? PrincipalKind.SERVICE : PrincipalKind.HUMAN);
+            assertThat(k.flagged()).as(k.kind()).isGreaterThanOrEqualTo(k.injected() * 8 / 10);
+            assertThat(k.explained()).as(k.kind()).isGreaterThanOrEqualTo(k.flagged() * 7 / 10);
+        }
         assertThat(report.rocAuc()).isGreaterThanOrEqualTo(0.9);
         assertThat(report.truePositives()).isGreaterThanOrEqualTo(report.positives() * 8 / 10);
         assertThat(report.explained()).isGreaterThanOrEqualTo(report.truePositives() * 8 / 10);
