@@ -5,6 +5,7 @@ import dev.vigil.jobs.synthetic.ScenarioTruth;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -32,12 +33,18 @@ public final class InjectedAnomalies {
             "service-recon", Set.of("distinct_commands", "commands", "new_target", "secrets_read", "distinct_secrets",
                     "duration_minutes"));
 
+    /** An injected attack that names neither session nor grant (secrets read outside both, PUM-007): who, when. */
+    private record SessionlessAttack(String principalId, long from, long to, String ruleId) {}
+
     private final Map<String, String> kindBySession;
     private final Map<String, String> otherAttackBySession;
+    private final List<SessionlessAttack> sessionless;
 
-    private InjectedAnomalies(Map<String, String> kindBySession, Map<String, String> otherAttackBySession) {
+    private InjectedAnomalies(Map<String, String> kindBySession, Map<String, String> otherAttackBySession,
+                              List<SessionlessAttack> sessionless) {
         this.kindBySession = kindBySession;
         this.otherAttackBySession = otherAttackBySession;
+        this.sessionless = sessionless;
     }
 
     public static InjectedAnomalies read(Path truthFile) throws IOException {
@@ -47,14 +54,17 @@ public final class InjectedAnomalies {
     public static InjectedAnomalies of(List<ScenarioTruth> truths) {
         Map<String, String> kinds = new TreeMap<>();
         Map<String, String> others = new TreeMap<>();
+        List<SessionlessAttack> sessionless = new ArrayList<>();
         for (ScenarioTruth t : truths) {
             if (t.scenario() == Scenario.BEHAVIOUR_ANOMALY && t.sessionId() != null) {
                 kinds.put(t.sessionId(), t.variant() == null ? "unnamed" : t.variant());
             } else if (t.isAttack() && t.sessionId() != null) {
                 others.put(t.sessionId(), t.ruleId());
+            } else if (t.isAttack() && t.requestId() == null) {
+                sessionless.add(new SessionlessAttack(t.principalId(), t.startTime(), t.endTime(), t.ruleId()));
             }
         }
-        return new InjectedAnomalies(kinds, others);
+        return new InjectedAnomalies(kinds, others, List.copyOf(sessionless));
     }
 
     /** The injected kind of a unit, or null when it is ordinary. */
@@ -63,11 +73,26 @@ public final class InjectedAnomalies {
     }
 
     /**
-     * The rule of another injected attack played in this session (e.g. PUM-008 for a service account driven by
-     * hand), or null: not what the model is scored on, but no ordinary session either.
+     * The rule of another injected attack played in this unit (e.g. PUM-008 for a service account driven by hand,
+     * PUM-007 for a secret hour of direct reads), or null: not what the model is scored on, but no ordinary unit either.
      */
     public String otherAttackOf(SessionActivity unit) {
-        return unit.sessionId == null ? null : otherAttackBySession.get(unit.sessionId);
+        if (unit.sessionId != null) {
+            return otherAttackBySession.get(unit.sessionId);
+        }
+        if (!unit.isSecretHour()) {
+            return null;
+        }
+        // A secret hour belongs to an attack of the same principal that names neither session nor grant and overlaps
+        // the hour: in generated traffic, secrets read or checked out outside any session are the PUM-007 scenario.
+        long from = unit.hourStart();
+        long to = from + 3_600_000L;
+        for (SessionlessAttack a : sessionless) {
+            if (a.principalId().equals(unit.principalId) && a.from() < to && a.to() >= from) {
+                return a.ruleId();
+            }
+        }
+        return null;
     }
 
     public int size() {

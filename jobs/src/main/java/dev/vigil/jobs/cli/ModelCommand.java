@@ -190,7 +190,7 @@ final class ModelCommand implements Runnable {
             w.printf("  confusion at threshold (model's per population)%n");
             w.printf("                   flagged  not flagged%n");
             w.printf("    anomaly        %7d  %11d%n", r.truePositives(), r.falseNegatives());
-            w.printf("    not injected   %7d  %11d   (flagged: %d other attacks, e.g. PUM-008 hands-on service sessions)%n",
+            w.printf("    not injected   %7d  %11d   (flagged: %d other attacks, e.g. PUM-008 hands-on service sessions, PUM-007 direct secret reads)%n",
                     r.falsePositives(), r.trueNegatives(), r.falsePositivesOnOtherAttacks());
             w.printf("  caught anomalies whose top feature names what was injected: %d of %d%n",
                     r.explained(), r.truePositives());
