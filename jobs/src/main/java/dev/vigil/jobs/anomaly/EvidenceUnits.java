@@ -20,24 +20,49 @@ import java.util.TreeMap;
  * an evidence record (its summary and its listed acts), and each principal-hour of secret access outside sessions.
  * Training and evaluation read evidence ({@code evidence.ndjson} or the {@code pum-evidence} index) through this.
  *
- * <p>Evidence lists at most {@code max-behaviour-items} acts per record: the command count comes from the session
- * summary and stays exact, the distinct counts of a record beyond that limit are lower bounds.
+ * <p>Evidence lists at most {@code max-behaviour-items} acts per record, the earliest ones. A unit that went on past
+ * the last listed act of a record that dropped some (a standing automation grant of five days holds hundreds of
+ * runs) lost acts the job counted: its secrets and distinct commands would read as zero. Such units are left out, and
+ * counted ({@link Rebuilt#cutShort}), rather than trained on or judged as something the job never saw.
  */
 public final class EvidenceUnits {
+    private static final long HOUR = 3_600_000L;
+
     private EvidenceUnits() {}
 
-    /** The units of every principal, each principal's in closing order, principals by id. */
+    /**
+     * The units rebuilt from evidence.
+     *
+     * @param units every principal's units, each principal's in closing order, principals by id
+     * @param cutShort units left out because their record stopped listing acts before they ended
+     */
+    public record Rebuilt(Map<String, List<SessionActivity>> units, int cutShort) {}
+
+    /** The complete units of every principal, each principal's in closing order, principals by id. */
     public static Map<String, List<SessionActivity>> units(Collection<EvidenceRecord> records) {
+        return rebuild(records).units();
+    }
+
+    public static Rebuilt rebuild(Collection<EvidenceRecord> records) {
         Map<String, Map<String, SessionActivity>> byPrincipal = new TreeMap<>();
+        Map<String, java.util.Set<String>> cut = new TreeMap<>();
         List<EvidenceRecord> ordered = new ArrayList<>(records);
         ordered.sort(java.util.Comparator.comparing(EvidenceRecord::getEvidenceId));
         for (EvidenceRecord r : ordered) {
             String who = r.getPrincipal().getId();
             Map<String, SessionActivity> units = byPrincipal.computeIfAbsent(who, k -> new LinkedHashMap<>());
+            java.util.Set<String> cutHere = cut.computeIfAbsent(who, k -> new java.util.HashSet<>());
             GrantRequest g = r.getRequest();
+            // Acts are listed by event time: with some dropped, nothing after the last listed one is known.
+            long listedUntil = r.getBehaviourDropped() > 0 && !r.getBehaviour().isEmpty()
+                    ? r.getBehaviour().get(r.getBehaviour().size() - 1).getEventTime() : Long.MAX_VALUE;
             for (SessionSummary s : r.getSessions()) {
                 if (units.containsKey(s.getSessionId())) {
                     continue;
+                }
+                long end = s.getEndedAt() != null ? s.getEndedAt() : r.getLastEventAt();
+                if (end > listedUntil) {
+                    cutHere.add(s.getSessionId());
                 }
                 SessionActivity u = new SessionActivity(s.getSessionId(), who, r.getPrincipal().getKind());
                 u.sessionId = s.getSessionId();
@@ -59,6 +84,9 @@ public final class EvidenceUnits {
                     u = units.get(b.getSessionId());
                 } else if (b.getSessionId() == null && b.getType() == EventType.SECRET) {
                     String key = SessionActivity.secretHourKey(b.getEventTime());
+                    if (Math.floorDiv(b.getEventTime(), HOUR) * HOUR + HOUR > listedUntil) {
+                        cutHere.add(key);
+                    }
                     u = units.computeIfAbsent(key, k -> new SessionActivity(k, who, r.getPrincipal().getKind()));
                     u.sourceIp = u.sourceIp == null ? r.getPrincipal().getSourceIp() : u.sourceIp;
                     grant(u, g, b.getLabel());
@@ -77,12 +105,20 @@ public final class EvidenceUnits {
             }
         }
         Map<String, List<SessionActivity>> out = new TreeMap<>();
-        byPrincipal.forEach((who, units) -> {
-            List<SessionActivity> list = new ArrayList<>(units.values());
+        int cutShort = 0;
+        for (Map.Entry<String, Map<String, SessionActivity>> e : byPrincipal.entrySet()) {
+            List<SessionActivity> list = new ArrayList<>();
+            for (SessionActivity u : e.getValue().values()) {
+                if (cut.get(e.getKey()).contains(u.key)) {
+                    cutShort++;
+                } else {
+                    list.add(u);
+                }
+            }
             list.sort(SessionActivity.CLOSING_ORDER);
-            out.put(who, list);
-        });
-        return out;
+            out.put(e.getKey(), list);
+        }
+        return new Rebuilt(out, cutShort);
     }
 
     private static void grant(SessionActivity u, GrantRequest g, GrantLabel label) {

@@ -41,7 +41,7 @@ final class ModelCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    static Map<String, List<SessionActivity>> units(List<String> inputs) {
+    static EvidenceUnits.Rebuilt units(List<String> inputs) {
         List<EvidenceRecord> records;
         try {
             records = EvidenceInput.read(inputs);
@@ -51,7 +51,15 @@ final class ModelCommand implements Runnable {
         if (records.isEmpty()) {
             throw new UserError("no evidence records in " + inputs);
         }
-        return EvidenceUnits.units(records);
+        return EvidenceUnits.rebuild(records);
+    }
+
+    /** One line on the units whose acts the evidence cut, when there are any. */
+    static void printCutShort(PrintWriter w, EvidenceUnits.Rebuilt rebuilt) {
+        if (rebuilt.cutShort() > 0) {
+            w.printf("  left out %,d sessions the evidence lists only in part (acts beyond max-behaviour-items)%n",
+                    rebuilt.cutShort());
+        }
     }
 
     static AnomalyModel load(Path file) {
@@ -112,7 +120,8 @@ final class ModelCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
-            Map<String, List<SessionActivity>> units = units(inputs);
+            EvidenceUnits.Rebuilt rebuilt = units(inputs);
+            Map<String, List<SessionActivity>> units = rebuilt.units();
             if (version == null) {
                 long end = units.values().stream().flatMap(List::stream).mapToLong(SessionActivity::stoppedAt).max().orElse(0);
                 version = "if-" + java.time.Instant.ofEpochMilli(end).toString().substring(0, 10) + "-s" + seed;
@@ -139,6 +148,7 @@ final class ModelCommand implements Runnable {
                     java.time.Instant.ofEpochMilli(model.trainedFrom()), java.time.Instant.ofEpochMilli(model.trainedTo()));
             model.populations().forEach((kind, p) -> w.printf("  %-8s %,6d sessions  threshold %.3f  flagged in training %.1f%%%n",
                     kind, p.trainingSize(), p.threshold(), 100 * p.trainingFlaggedShare()));
+            printCutShort(w, rebuilt);
             w.printf("wrote %s%n", out);
             w.flush();
             return 0;
@@ -177,7 +187,8 @@ final class ModelCommand implements Runnable {
         public Integer call() {
             AnomalyModel m = load(model);
             InjectedAnomalies labels = labels(truth);
-            List<ModelEvaluation.Judged> judged = ModelEvaluation.judge(m, units(inputs), labels);
+            EvidenceUnits.Rebuilt rebuilt = units(inputs);
+            List<ModelEvaluation.Judged> judged = ModelEvaluation.judge(m, rebuilt.units(), labels);
             ModelEvaluation.Report r = ModelEvaluation.evaluate(judged, k);
             if (scores != null) {
                 writeScores(judged, scores);
@@ -185,6 +196,7 @@ final class ModelCommand implements Runnable {
             PrintWriter w = spec.commandLine().getOut();
             w.printf("model %s on %,d sessions (%,d more in principals' warm-up, not scored), %d injected anomalies%n",
                     m.version(), r.units(), r.warmUp(), r.positives());
+            printCutShort(w, rebuilt);
             w.printf("  ROC AUC          %.3f%n", r.rocAuc());
             r.precisionAtK().forEach((kk, p) -> w.printf("  precision at %-4d %.3f%n", kk, p));
             w.printf("  confusion at threshold (model's per population)%n");

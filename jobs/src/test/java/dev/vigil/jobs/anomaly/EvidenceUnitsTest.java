@@ -91,5 +91,35 @@ class EvidenceUnitsTest {
         assertThat(units.get(0).requestId).isNull();
     }
 
+    @Test
+    void unitsThatWentOnPastTheLastListedActOfARecordThatDroppedSomeAreLeftOutAndCounted() {
+        // One standing grant, three sessions; the record stopped listing acts in the middle of the second.
+        List<LabelledEvent> events = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            events.addAll(Units.session("s" + i, "db-1", DAY0 + i * Units.HOUR, 4, 1));
+        }
+        EvidenceRecord whole = record(events, DAY0 - 5 * MINUTE, DAY0 + 5 * Units.HOUR);
+        List<SessionSummary> sessions = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            long start = DAY0 + i * Units.HOUR;
+            sessions.add(SessionSummary.newBuilder(whole.getSessions().get(0)).setSessionId("s" + i)
+                    .setStartedAt(start).setEndedAt(start + 6 * MINUTE).setCommandCount(4).build());
+        }
+        List<BehaviourItem> listed = whole.getBehaviour().stream()
+                .filter(b -> b.getEventTime() <= DAY0 + Units.HOUR + 2 * MINUTE).toList();
+        EvidenceRecord cut = EvidenceRecord.newBuilder(whole).setSessions(sessions).setBehaviour(listed)
+                .setBehaviourDropped(whole.getBehaviour().size() - listed.size()).build();
+
+        EvidenceUnits.Rebuilt rebuilt = EvidenceUnits.rebuild(List.of(cut));
+        assertThat(rebuilt.units().get("alice")).extracting(u -> u.key).containsExactly("s0");
+        assertThat(rebuilt.units().get("alice").get(0).secretsRead).isEqualTo(1);
+        assertThat(rebuilt.cutShort()).isEqualTo(2);
+        // Nothing dropped, nothing left out.
+        EvidenceRecord complete = EvidenceRecord.newBuilder(cut).setBehaviour(whole.getBehaviour())
+                .setBehaviourDropped(0).build();
+        assertThat(EvidenceUnits.rebuild(List.of(complete)).cutShort()).isZero();
+        assertThat(EvidenceUnits.units(List.of(complete)).get("alice")).hasSize(3);
+    }
+
     private static final long HOUR_MS = Units.HOUR;
 }

@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -67,11 +68,16 @@ class AnomalyReplayIT {
         assertThat(anomalies).hasSizeGreaterThanOrEqualTo(5);
         int caught = 0;
         int explained = 0;
+        // Per kind: injected, caught. People and service accounts each have their kinds, scored by their own forest.
+        Map<String, int[]> byKind = new TreeMap<>();
         for (ScenarioTruth t : anomalies) {
             Finding f = pum100BySession.get(t.sessionId());
+            int[] k = byKind.computeIfAbsent(t.variant(), x -> new int[2]);
+            k[0]++;
             if (f == null) {
                 continue;
             }
+            k[1]++;
             caught++;
             assertThat(f.getAnomaly().getModelVersion()).isEqualTo("model it-1");
             assertThat(f.getAnomaly().getTopFeatures()).isNotEmpty();
@@ -80,6 +86,11 @@ class AnomalyReplayIT {
                 explained++;
             }
         }
+        System.out.println("PUM-100 by kind (injected, caught): " + byKind.entrySet().stream()
+                .map(e -> e.getKey() + " " + e.getValue()[0] + "/" + e.getValue()[1]).toList());
+        assertThat(byKind.keySet()).containsExactlyInAnyOrder("secret-sweep", "night-marathon", "service-secret-sweep",
+                "service-recon");
+        byKind.forEach((kind, k) -> assertThat(k[1]).as("%s caught", kind).isGreaterThanOrEqualTo(k[0] * 7 / 10));
         assertThat(caught).as("injected anomalies with a PUM-100 finding").isGreaterThanOrEqualTo(anomalies.size() * 8 / 10);
         assertThat(explained).as("caught anomalies whose top feature names what was injected").isGreaterThanOrEqualTo(caught * 8 / 10);
 
