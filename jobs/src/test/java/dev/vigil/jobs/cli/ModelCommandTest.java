@@ -1,11 +1,21 @@
 package dev.vigil.jobs.cli;
 
+import dev.vigil.common.GrantLabel;
+import dev.vigil.common.Principal;
 import dev.vigil.common.PrincipalKind;
 import dev.vigil.event.Action;
 import dev.vigil.event.EventType;
 import dev.vigil.jobs.anomaly.AnomalyModel;
 import dev.vigil.jobs.anomaly.ModelTrainer;
 import dev.vigil.jobs.anomaly.SessionActivity;
+import dev.vigil.jobs.synthetic.Scenario;
+import dev.vigil.jobs.synthetic.ScenarioTruth;
+import dev.vigil.output.BehaviourItem;
+import dev.vigil.output.EvidenceKind;
+import dev.vigil.output.EvidenceRecord;
+import dev.vigil.output.GrantRequest;
+import dev.vigil.output.SessionSummary;
+import dev.vigil.schema.json.AvroJson;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -76,6 +86,70 @@ class ModelCommandTest {
                 "--model", mismatched.toString()), "model features do not match this Vigil's feature catalogue "
                 + "(missing [secrets_read], unknown [secrets_written])");
         assertOneLineError(vigil("bench", "--model", tmp.resolve("none.json").toString()), "model not found: ");
+    }
+
+    /**
+     * One evidence record per session, a day apart: {@code commands} distinct commands and {@code secrets} distinct
+     * secret reads, a minute apart, under a two-hour grant opened five minutes before.
+     */
+    private static EvidenceRecord evidence(Principal who, String session, long start, int commands, int secrets,
+                                           boolean interactive) {
+        List<BehaviourItem> acts = new ArrayList<>();
+        long t = start;
+        for (int i = 0; i < commands + secrets; i++) {
+            t += 60_000;
+            boolean command = i < commands;
+            acts.add(BehaviourItem.newBuilder().setEventId(session + "-" + i).setEventTime(t).setSessionId(session)
+                    .setType(command ? EventType.SESSION : EventType.SECRET)
+                    .setAction(command ? Action.COMMAND : Action.READ).setTarget("db-1")
+                    .setCommand(command ? "check " + i : null).setSecretId(command ? null : "kv/" + i)
+                    .setLabel(GrantLabel.IN_GRANT).setLate(false).build());
+        }
+        SessionSummary summary = SessionSummary.newBuilder().setSessionId(session).setTarget("db-1").setAccount("etl")
+                .setStartedAt(start).setEndedAt(t + 60_000).setInteractive(interactive).setCommandCount(commands)
+                .setLabel(GrantLabel.IN_GRANT).build();
+        return EvidenceRecord.newBuilder().setEvidenceId("ev-" + session).setKind(EvidenceKind.GRANT).setPrincipal(who)
+                .setRequest(GrantRequest.newBuilder().setRequestId("req-" + session).setRole("automation")
+                        .setScope(List.of("db-1")).setWindowStart(start - 300_000).setWindowEnd(start + 7_200_000).build())
+                .setSessions(List.of(summary)).setBehaviour(acts).setFirstEventAt(start).setLastEventAt(t + 60_000)
+                .setChainHash("x").build();
+    }
+
+    @Test
+    void evalReportsEveryInjectedKindWithItsPopulation() throws IOException {
+        long t0 = java.time.Instant.parse("2026-01-05T09:00:00Z").toEpochMilli();
+        List<String> lines = new ArrayList<>();
+        List<ScenarioTruth> truth = new ArrayList<>();
+        for (int p = 0; p < 4; p++) {
+            boolean service = p >= 2;
+            Principal who = Principal.newBuilder().setId(service ? "svc-" + p : "person-" + p)
+                    .setKind(service ? PrincipalKind.SERVICE : PrincipalKind.HUMAN).setSourceIp("10.0.0." + p).build();
+            for (int s = 0; s < 40; s++) {
+                String session = "ses-" + p + "-" + s;
+                boolean injected = s == 30;
+                int commands = injected && service ? 18 : 2 + s % 2;
+                int secrets = injected && !service ? 30 : 1;
+                lines.add(AvroJson.toJson(evidence(who, session, t0 + s * 86_400_000L + p * 600_000L, commands,
+                        secrets, !service)));
+                if (injected) {
+                    truth.add(new ScenarioTruth(Scenario.BEHAVIOUR_ANOMALY, service ? "service-recon" : "secret-sweep",
+                            "PUM-100", who.getId(), "req-" + session, session, List.of(), 0, s, t0, t0));
+                }
+            }
+        }
+        Path evidence = Files.write(tmp.resolve("evidence.ndjson"), lines);
+        Path key = tmp.resolve("traffic.truth.json");
+        ScenarioTruth.writeJson(key, truth);
+        Path model = tmp.resolve("m.json");
+        assertThat(vigil("model", "train", "--input", evidence.toString(), "--out", model.toString(), "--trees", "20",
+                "--sample-size", "64").code()).isZero();
+
+        CliRun eval = vigil("model", "eval", "--model", model.toString(), "--input", evidence.toString(), "--truth",
+                key.toString());
+        assertThat(eval.code()).isZero();
+        assertThat(eval.out()).contains("4 injected anomalies")
+                .containsPattern("secret-sweep +human +flagged [0-2]/2, explained [0-2]/[0-2]")
+                .containsPattern("service-recon +service +flagged [0-2]/2, explained [0-2]/[0-2]");
     }
 
     @Test
