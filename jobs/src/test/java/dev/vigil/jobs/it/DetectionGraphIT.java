@@ -8,6 +8,8 @@ import dev.vigil.event.DeadLetter;
 import dev.vigil.event.LabelledEvent;
 import dev.vigil.event.PrivilegedEvent;
 import dev.vigil.jobs.graph.DetectionOptions;
+import dev.vigil.jobs.synthetic.Scenario;
+import dev.vigil.jobs.synthetic.ScenarioTruth;
 import dev.vigil.jobs.synthetic.SyntheticTraffic;
 import dev.vigil.jobs.synthetic.TrafficProfile;
 import dev.vigil.output.BehaviourItem;
@@ -80,9 +82,17 @@ class DetectionGraphIT {
 
         // Not a comparison of two empty results: the traffic holds attacks of every rule in the pack.
         assertThat(inOrder.events).isEqualTo(lines.size());
-        assertThat(inOrder.findings.values().stream().map(Finding::getRuleId).collect(Collectors.toSet()))
+        assertThat(inOrder.findings.values().stream().map(Finding::getRuleId).filter(id -> !id.equals("PUM-100"))
+                .collect(Collectors.toSet()))
                 .containsExactlyInAnyOrder("PUM-001", "PUM-002", "PUM-003", "PUM-004", "PUM-005", "PUM-006", "PUM-008",
                         "PUM-009", "PUM-010", "PUM-011", "PUM-012", "PUM-013");
+        // Without a model PUM-100 judges on per-principal baselines: on so short a traffic, only injected behaviour
+        // anomalies (of service accounts, whose many runs a day end their warm-up early) are far enough out.
+        Set<String> injected = ScenarioTruth.readJson(dir.resolve("truth.json")).stream()
+                .filter(t -> t.scenario() == Scenario.BEHAVIOUR_ANOMALY).map(ScenarioTruth::sessionId)
+                .collect(Collectors.toSet());
+        assertThat(inOrder.findings.values()).filteredOn(f -> f.getRuleId().equals("PUM-100"))
+                .extracting(Finding::getSessionId).allMatch(injected::contains);
         assertThat(inOrder.cases).isNotEmpty();
         assertThat(inOrder.evidence).hasSizeGreaterThan(inOrder.cases.size());
 
