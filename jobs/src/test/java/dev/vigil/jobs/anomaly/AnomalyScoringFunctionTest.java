@@ -287,16 +287,7 @@ class AnomalyScoringFunctionTest {
         for (int run = 0; run < 3; run++) {
             List<ClosedUnit> units = closedUnits();
             Collections.shuffle(units, new java.util.Random(run));
-            try (var h = new KeyedOneInputStreamOperatorTestHarness<>(
-                    new KeyedProcessOperator<>(new AnomalyScoringFunction(null, RETENTION)),
-                    (ClosedUnit c) -> c.peerGroup, Types.STRING)) {
-                h.open();
-                for (ClosedUnit c : units) {
-                    h.processElement(new StreamRecord<>(c, c.unit.closeAt()));
-                }
-                h.processWatermark(new Watermark(Long.MAX_VALUE));
-                runs.add(h.extractOutputValues().stream().map(Finding::getExplanation).sorted().toList().toString());
-            }
+            runs.add(scoredByPeerGroups(units).stream().sorted().toList().toString());
         }
         assertThat(runs.get(0)).contains("sweep-3").contains("(peers ");
         assertThat(runs).containsOnly(runs.get(0));
@@ -316,6 +307,12 @@ class AnomalyScoringFunctionTest {
                 offline.add(AnomalyScoringFunction.finding(e.getKey().unit, e.getValue()).getExplanation());
             }
         }
+        assertThat(offline).hasSize(4);
+        assertThat(scoredByPeerGroups(units)).containsExactlyInAnyOrderElementsOf(offline);
+    }
+
+    /** The explanations the peer-group stage raises for {@code units}, delivered in this order, closed each at its time. */
+    private static List<String> scoredByPeerGroups(List<ClosedUnit> units) throws Exception {
         try (var h = new KeyedOneInputStreamOperatorTestHarness<>(
                 new KeyedProcessOperator<>(new AnomalyScoringFunction(null, RETENTION)),
                 (ClosedUnit c) -> c.peerGroup, Types.STRING)) {
@@ -324,9 +321,7 @@ class AnomalyScoringFunctionTest {
                 h.processElement(new StreamRecord<>(c, c.unit.closeAt()));
             }
             h.processWatermark(new Watermark(Long.MAX_VALUE));
-            List<String> job = h.extractOutputValues().stream().map(Finding::getExplanation).toList();
-            assertThat(offline).hasSize(4);
-            assertThat(job).containsExactlyInAnyOrderElementsOf(offline);
+            return h.extractOutputValues().stream().map(Finding::getExplanation).toList();
         }
     }
 }
