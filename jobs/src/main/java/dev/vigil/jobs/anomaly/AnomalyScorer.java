@@ -6,13 +6,18 @@ import dev.vigil.common.PrincipalKind;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Judges closed units of behaviour: computes their features against the principal's profile, scores them with the
- * model of their population (or, with no model, by how far they sit from the principal's own baseline), explains the
- * score by the features furthest from the baseline, and lets the profile learn the unit. No Flink here: the job's
- * {@link AnomalyScoringFunction}, {@code vigil model eval} and the tests all judge through this class.
+ * Judges closed units of behaviour ({@link ClosedUnit}: features computed against the principal's profile): scores
+ * them with the model of their population, or, with no model, by how far they sit from a baseline: the principal's
+ * own once it has {@link PrincipalProfile#MATURE_AFTER} units behind it, else its peer group's once the group has
+ * {@link PeerGroupProfile#MATURE_AFTER}. Explains the score by the features furthest from that baseline (the
+ * principal's, else the peer group's, else the model population's), each shown next to the peer group's figure,
+ * and lets the peer group learn the unit. No Flink here: the job's {@link AnomalyScoringFunction},
+ * {@code vigil model eval} and the tests all judge through this class.
  */
 public final class AnomalyScorer implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -30,11 +35,31 @@ public final class AnomalyScorer implements Serializable {
     private static final int FIRST_CYCLIC = FeatureCatalogue.indexOf("hour_sin");
     private static final int LAST_CYCLIC = FeatureCatalogue.indexOf("weekday_cos");
 
-    /** What a unit scored and why. {@code mode} is {@code model <version>} or {@code baseline}. */
+    /** Baselines a unit can be compared with, most specific first. */
+    public static final String PRINCIPAL = "principal";
+    public static final String PEER_GROUP = "peer group";
+    public static final String POPULATION = "population";
+    public static final String NONE = "none";
+
+    /**
+     * What a unit scored and why. {@code mode} is {@code model <version>} or {@code baseline}; {@code baseline} says
+     * what the features were compared with ({@link #PRINCIPAL}, {@link #PEER_GROUP}, {@link #POPULATION} or
+     * {@link #NONE}); {@code peerGroup} is the unit's peer group.
+     */
     public record Verdict(double[] features, double score, double threshold, boolean flagged, String mode,
-                          String baseline, List<FeatureContribution> topFeatures) {
+                          String baseline, String peerGroup, List<FeatureContribution> topFeatures) {
         public boolean warmUp() {
             return mode.endsWith("(warm-up)");
+        }
+
+        /** "alice's history", "the history of alice's peer group human/dba", ... for explanations. */
+        public String comparedWith(String principalId) {
+            return switch (baseline) {
+                case PRINCIPAL -> principalId + "'s history";
+                case PEER_GROUP -> "the history of " + principalId + "'s peer group " + peerGroup;
+                case POPULATION -> "the " + peerGroup.substring(0, peerGroup.indexOf('/')) + " population the model learnt";
+                default -> principalId + "'s history, which is too short to judge";
+            };
         }
     }
 
@@ -53,61 +78,93 @@ public final class AnomalyScorer implements Serializable {
         this.model = next;
     }
 
-    /** Features of {@code unit}, its score against the profile as it was, and the profile updated with it. */
-    public Verdict judge(SessionActivity unit, PrincipalProfile profile) {
-        double[] x = FeatureExtractor.features(unit, profile);
-        boolean warmingUp = profile.observations < WARM_UP;
-        Verdict v = score(unit.kind, x, profile);
-        if (warmingUp) {
+    /**
+     * Scores a closed unit against its principal's baseline (carried by the unit), its peer group's and the current
+     * model, then lets the peer group learn it. A principal's first {@link #WARM_UP} units are never flagged.
+     */
+    public Verdict judge(ClosedUnit unit, PeerGroupProfile peers) {
+        Verdict v = score(unit, peers);
+        if (unit.principalObservations < WARM_UP) {
             v = new Verdict(v.features(), v.score(), v.threshold(), false, v.mode() + " (warm-up)", v.baseline(),
-                    v.topFeatures());
+                    v.peerGroup(), v.topFeatures());
         }
-        profile.observe(x);
-        profile.lastSeenAt = Math.max(profile.lastSeenAt, unit.lastActAt);
+        peers.observe(unit.features, unit.unit.lastActAt);
         return v;
     }
 
-    /** Scores a feature vector against {@code profile} (not changed) and the current model. */
-    public Verdict score(PrincipalKind kind, double[] x, PrincipalProfile profile) {
+    /**
+     * Judges every principal's units as the job does: each principal's in closing order against its own profile
+     * ({@link ClosedUnit#close}), then each peer group's in {@link ClosedUnit#JUDGING_ORDER} against the group's.
+     * For {@code vigil model eval} and tests; returns the judged units in judging order.
+     */
+    public List<Map.Entry<ClosedUnit, Verdict>> judgeAll(Map<String, List<SessionActivity>> unitsByPrincipal) {
+        List<ClosedUnit> closed = new ArrayList<>();
+        for (List<SessionActivity> mine : unitsByPrincipal.values()) {
+            PrincipalProfile profile = new PrincipalProfile();
+            for (SessionActivity u : mine) {
+                closed.add(ClosedUnit.close(u, profile));
+            }
+        }
+        closed.sort(ClosedUnit.JUDGING_ORDER);
+        Map<String, PeerGroupProfile> groups = new HashMap<>();
+        List<Map.Entry<ClosedUnit, Verdict>> out = new ArrayList<>();
+        for (ClosedUnit c : closed) {
+            out.add(Map.entry(c, judge(c, groups.computeIfAbsent(c.peerGroup, g -> new PeerGroupProfile()))));
+        }
+        return out;
+    }
+
+    /** Scores a closed unit against its baselines (not changed) and the current model. */
+    public Verdict score(ClosedUnit unit, PeerGroupProfile peers) {
+        double[] x = unit.features;
+        PrincipalKind kind = unit.unit.kind;
         AnomalyModel m = model;
         AnomalyModel.Population population = m == null ? null : m.population(kind);
+        boolean peersKnown = peers != null && peers.isMature();
         double[] mean;
         double[] std;
         String baseline;
-        if (profile.isMature()) {
-            mean = profile.mean.clone();
+        if (unit.principalMature()) {
+            mean = unit.principalMean;
+            std = unit.principalStd;
+            baseline = PRINCIPAL;
+        } else if (peersKnown) {
+            mean = peers.mean.clone();
             std = new double[x.length];
             for (int i = 0; i < x.length; i++) {
-                std[i] = profile.std(i);
+                std[i] = peers.std(i);
             }
-            baseline = "principal";
+            baseline = PEER_GROUP;
         } else if (population != null) {
             mean = population.mean();
             std = new double[x.length];
             for (int i = 0; i < x.length; i++) {
                 std[i] = Math.max(FeatureCatalogue.get(i).minStd(), population.std()[i]);
             }
-            baseline = "peer group " + (kind == null ? PrincipalKind.HUMAN : kind);
+            baseline = POPULATION;
         } else {
             mean = null;
             std = null;
-            baseline = "none";
+            baseline = NONE;
         }
-        List<FeatureContribution> top = mean == null ? List.of() : explain(x, mean, std);
+        // Next to the principal's own baseline, an explanation also shows the peer group's.
+        PeerGroupProfile alongside = baseline.equals(PRINCIPAL) && peersKnown ? peers : null;
+        List<FeatureContribution> top = mean == null ? List.of() : explain(x, mean, std, alongside);
         if (population != null) {
             double s = population.score(x);
             return new Verdict(x, s, population.threshold(), s >= population.threshold(), "model " + m.version(),
-                    baseline, top);
+                    baseline, unit.peerGroup, top);
         }
-        if (!profile.isMature()) {
-            return new Verdict(x, 0, zScore(Z_THRESHOLD), false, "baseline", baseline, top);
+        if (mean == null) {
+            return new Verdict(x, 0, zScore(Z_THRESHOLD), false, "baseline", baseline, unit.peerGroup, top);
         }
         double maxZ = 0;
         for (int i = 0; i < x.length; i++) {
             maxZ = Math.max(maxZ, unusualness(i, x[i], mean[i], std[i]));
         }
         double s = zScore(maxZ);
-        return new Verdict(x, s, zScore(Z_THRESHOLD), maxZ >= Z_THRESHOLD, "baseline", baseline, top);
+        return new Verdict(x, s, zScore(Z_THRESHOLD), maxZ >= Z_THRESHOLD, "baseline", baseline, unit.peerGroup,
+                top);
     }
 
     /** Maps a number of deviations to [0, 1): 0.5 at {@link #Z_THRESHOLD}. */
@@ -121,7 +178,7 @@ public final class AnomalyScorer implements Serializable {
     }
 
     /** The features furthest from the baseline in the unusual direction, strongest first, with their share. */
-    static List<FeatureContribution> explain(double[] x, double[] mean, double[] std) {
+    static List<FeatureContribution> explain(double[] x, double[] mean, double[] std, PeerGroupProfile peers) {
         List<double[]> ranked = new ArrayList<>();
         for (int i = 0; i < x.length; i++) {
             double u = unusualness(i, x[i], mean[i], std[i]);
@@ -143,18 +200,24 @@ public final class AnomalyScorer implements Serializable {
                     .setValue(round(x[i]))
                     .setBaselineMean(round(mean[i]))
                     .setBaselineStd(round(std[i]))
+                    .setPeerMean(peers == null ? null : round(peers.mean[i]))
+                    .setPeerStd(peers == null ? null : round(peers.std(i)))
                     .setContribution(round(r[1] / total))
                     .build());
         }
         return out;
     }
 
-    /** "secrets read 31 vs baseline 2.1 ± 1.4". */
+    /** "secrets read 31 vs baseline 2.1 ± 1.4", then "(peers 3 ± 2)" when the peer group's baseline is known. */
     public static String describe(FeatureContribution c) {
         int i = FeatureCatalogue.indexOf(c.getName());
         String label = i < 0 ? c.getName() : FeatureCatalogue.get(i).label();
-        return label + " " + number(c.getValue()) + " vs baseline " + number(c.getBaselineMean()) + " ± "
+        String text = label + " " + number(c.getValue()) + " vs baseline " + number(c.getBaselineMean()) + " ± "
                 + number(c.getBaselineStd());
+        if (c.getPeerMean() != null) {
+            text += " (peers " + number(c.getPeerMean()) + " ± " + number(c.getPeerStd()) + ")";
+        }
+        return text;
     }
 
     static String number(Double v) {

@@ -3,20 +3,18 @@ package dev.vigil.jobs.anomaly;
 import dev.vigil.common.AnomalyExplanation;
 import dev.vigil.common.FeatureContribution;
 import dev.vigil.common.Principal;
-import dev.vigil.event.EventType;
-import dev.vigil.event.GrantRef;
-import dev.vigil.event.LabelledEvent;
-import dev.vigil.event.PrivilegedEvent;
 import dev.vigil.jobs.cases.RiskScore;
 import dev.vigil.output.Finding;
 import dev.vigil.rules.engine.FindingIds;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.operators.TimestampedCollector;
 import org.apache.flink.util.Collector;
@@ -27,30 +25,30 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * PUM-100: keyed by principal, folds each session (and each hour of secret access outside sessions) as its events
- * arrive, and when it closes in event time computes its features, scores it ({@link AnomalyScorer}) and raises a
- * finding when the score reaches the threshold, naming the features that drove it with their baselines.
+ * PUM-100, the second stage, keyed by peer group ({@link PeerGroupProfile#of}): takes the units the principal stage
+ * ({@link BehaviourUnitsFunction}) closed, scores each ({@link AnomalyScorer}) against the principal's baseline it
+ * carries, the peer group's baseline kept here and the model, raises a finding when the score reaches the threshold,
+ * naming the features that drove it with both baselines, and lets the group's baseline learn the unit.
  *
- * <p>A session closes when the watermark passes its END (or, without an END, {@link #SESSION_IDLE} after its latest
- * act); a secret hour when the watermark passes the end of the hour. Units close in (stop time, key) order, so the
- * same events give the same baselines and scores in any run. The principal's profile is cleared by an event-time
- * timer once it has been quiet for the profile retention. The model can be replaced while running
- * ({@link #replaceModel}); profiles are kept.
+ * <p>Units wait in state until the watermark passes the time they were closed at, then are judged in
+ * {@link ClosedUnit#JUDGING_ORDER}, so the peer baselines, scores and explanations do not depend on how the
+ * principal stage's tasks interleave. A group quiet for the retention is forgotten by an event-time timer. The model
+ * can be replaced while running ({@link #replaceModel}); baselines are kept.
  */
-public class AnomalyScoringFunction extends KeyedProcessFunction<String, LabelledEvent, Finding> {
+public class AnomalyScoringFunction extends KeyedProcessFunction<String, ClosedUnit, Finding> {
     private static final long serialVersionUID = 1L;
 
     public static final String RULE_ID = "PUM-100";
     public static final String RULE_NAME = "behavioural anomaly";
-    /** A session without END closes this long after its latest act. */
-    public static final Duration SESSION_IDLE = Duration.ofMillis(SessionActivity.SESSION_IDLE_MS);
-    public static final Duration DEFAULT_PROFILE_RETENTION = Duration.ofDays(90);
+    public static final Duration DEFAULT_PROFILE_RETENTION = BehaviourUnitsFunction.DEFAULT_PROFILE_RETENTION;
 
     private final AnomalyScorer scorer;
     private final long profileRetentionMs;
 
-    private transient MapState<String, SessionActivity> open;
-    private transient ValueState<PrincipalProfile> profile;
+    /** Units waiting for the watermark, by principal and unit key, with the time they are due at. */
+    private transient MapState<String, ClosedUnit> waiting;
+    private transient MapState<String, Long> dueAt;
+    private transient ValueState<PeerGroupProfile> peers;
 
     public AnomalyScoringFunction(AnomalyModel model) {
         this(model, DEFAULT_PROFILE_RETENTION);
@@ -61,7 +59,7 @@ public class AnomalyScoringFunction extends KeyedProcessFunction<String, Labelle
         this.profileRetentionMs = profileRetention.toMillis();
     }
 
-    /** Scores with {@code next} from the next closing unit on; null scores on baselines alone. */
+    /** Scores with {@code next} from the next judged unit on; null scores on baselines alone. */
     public void replaceModel(AnomalyModel next) {
         scorer.replaceModel(next);
     }
@@ -76,16 +74,17 @@ public class AnomalyScoringFunction extends KeyedProcessFunction<String, Labelle
     }
 
     /** Binds the keyed state; also called by {@link ControlledAnomalyScoring}, which runs the same logic. */
-    void openState(org.apache.flink.api.common.functions.RuntimeContext runtime) {
-        open = runtime.getMapState(new MapStateDescriptor<>("anomaly-open-units", Types.STRING,
-                TypeInformation.of(SessionActivity.class)));
-        profile = runtime.getState(new ValueStateDescriptor<>("anomaly-profile",
-                TypeInformation.of(PrincipalProfile.class)));
+    void openState(RuntimeContext runtime) {
+        waiting = runtime.getMapState(new MapStateDescriptor<>("anomaly-waiting-units", Types.STRING,
+                TypeInformation.of(ClosedUnit.class)));
+        dueAt = runtime.getMapState(new MapStateDescriptor<>("anomaly-waiting-due", Types.STRING, Types.LONG));
+        peers = runtime.getState(new ValueStateDescriptor<>("anomaly-peer-profile",
+                TypeInformation.of(PeerGroupProfile.class)));
     }
 
     @Override
-    public void processElement(LabelledEvent labelled, Context ctx, Collector<Finding> out) throws Exception {
-        process(labelled, ctx.timerService(), out);
+    public void processElement(ClosedUnit unit, Context ctx, Collector<Finding> out) throws Exception {
+        process(unit, ctx.timestamp(), ctx.timerService());
     }
 
     @Override
@@ -93,81 +92,60 @@ public class AnomalyScoringFunction extends KeyedProcessFunction<String, Labelle
         fire(timestamp, ctx.timerService(), out);
     }
 
-    /** Folds one event of the current key into its open unit and schedules the unit's close. */
-    void process(LabelledEvent labelled, org.apache.flink.streaming.api.TimerService timers, Collector<Finding> out)
-            throws Exception {
-        PrivilegedEvent e = labelled.getEvent();
-        if (e.getType() == EventType.ELEVATION) {
-            return;
-        }
-        String key;
-        if (e.getSessionId() != null) {
-            key = e.getSessionId();
-        } else if (e.getType() == EventType.SECRET) {
-            key = SessionActivity.secretHourKey(e.getEventTime());
-        } else {
-            return;
-        }
-        SessionActivity unit = open.get(key);
-        if (unit == null) {
-            unit = new SessionActivity(key, e.getPrincipal().getId(), e.getPrincipal().getKind());
-        }
-        if (unit.sessionId == null && e.getSessionId() != null) {
-            // A secret read may name its session before the session's own events arrive.
-            unit.sessionId = e.getSessionId();
-        }
-        if (unit.interactive == null && e.getInteractive() != null) {
-            unit.interactive = e.getInteractive();
-        }
-        unit.add(e.getEventId(), e.getEventTime(), e.getType(), e.getAction(), e.getTarget(), e.getAccount(),
-                e.getCommand(), e.getSecretId(), e.getPrincipal().getSourceIp());
-        GrantRef g = labelled.getGrant();
-        unit.grant(g == null ? null : g.getRequestId(), g == null ? null : g.getRole(),
-                g == null ? null : g.getWindowStart(), g == null ? null : g.getWindowEnd(), labelled.getLabel());
-        open.put(key, unit);
-        timers.registerEventTimeTimer(closeAt(unit));
+    /**
+     * Holds a closed unit until the watermark passes {@code closedAt} (the time its principal's stage closed it;
+     * without one, its close time).
+     */
+    void process(ClosedUnit unit, Long closedAt, TimerService timers) throws Exception {
+        long due = closedAt != null ? closedAt : unit.unit.closeAt();
+        String id = unit.unit.principalId + "\u0000" + unit.unit.key + "\u0000" + unit.unit.closeAt();
+        waiting.put(id, unit);
+        dueAt.put(id, due);
+        timers.registerEventTimeTimer(due);
     }
 
-    static long closeAt(SessionActivity unit) {
-        return unit.closeAt();
-    }
-
-    /** Closes the current key's units due at {@code timestamp}, scores them, and clears a profile gone quiet. */
-    void fire(long timestamp, org.apache.flink.streaming.api.TimerService timers, Collector<Finding> out)
-            throws Exception {
-        List<SessionActivity> closing = new ArrayList<>();
-        boolean stillOpen = false;
-        for (Map.Entry<String, SessionActivity> entry : open.entries()) {
-            if (closeAt(entry.getValue()) <= timestamp) {
-                closing.add(entry.getValue());
+    /** Judges the group's units due at {@code timestamp} in judging order; clears a group gone quiet. */
+    void fire(long timestamp, TimerService timers, Collector<Finding> out) throws Exception {
+        List<String> ids = new ArrayList<>();
+        boolean stillWaiting = false;
+        for (Map.Entry<String, Long> e : dueAt.entries()) {
+            if (e.getValue() <= timestamp) {
+                ids.add(e.getKey());
             } else {
-                stillOpen = true;
+                stillWaiting = true;
             }
         }
-        closing.sort(SessionActivity.CLOSING_ORDER);
-        PrincipalProfile p = profile.value();
-        if (!closing.isEmpty()) {
-            if (p == null) {
-                p = new PrincipalProfile();
+        PeerGroupProfile group = peers.value();
+        if (ids.isEmpty()) {
+            if (group != null && !stillWaiting && timestamp >= group.lastSeenAt + profileRetentionMs) {
+                peers.clear();
             }
-            for (SessionActivity unit : closing) {
-                open.remove(unit.key);
-                AnomalyScorer.Verdict v = scorer.judge(unit, p);
-                if (v.flagged()) {
-                    Finding f = finding(unit, v);
-                    // Stamp the finding with its event time, not the timer's: an idle session closes 12 h after its
-                    // last act, and a record stamped that far ahead is refused by Kafka (and is not when it happened).
-                    if (out instanceof TimestampedCollector<Finding> stamped) {
-                        stamped.setAbsoluteTimestamp(f.getEventTime());
-                    }
-                    out.collect(f);
+            return;
+        }
+        List<ClosedUnit> due = new ArrayList<>(ids.size());
+        for (String id : ids) {
+            due.add(waiting.get(id));
+            waiting.remove(id);
+            dueAt.remove(id);
+        }
+        due.sort(ClosedUnit.JUDGING_ORDER);
+        if (group == null) {
+            group = new PeerGroupProfile();
+        }
+        for (ClosedUnit unit : due) {
+            AnomalyScorer.Verdict v = scorer.judge(unit, group);
+            if (v.flagged()) {
+                Finding f = finding(unit.unit, v);
+                // Stamp the finding with its event time, not the timer's: an idle session closes 12 h after its last
+                // act, and a record stamped that far ahead is refused by Kafka (and is not when it happened).
+                if (out instanceof TimestampedCollector<Finding> stamped) {
+                    stamped.setAbsoluteTimestamp(f.getEventTime());
                 }
+                out.collect(f);
             }
-            profile.update(p);
-            timers.registerEventTimeTimer(p.lastSeenAt + profileRetentionMs);
-        } else if (p != null && !stillOpen && timestamp >= p.lastSeenAt + profileRetentionMs) {
-            profile.clear();
         }
+        peers.update(group);
+        timers.registerEventTimeTimer(group.lastSeenAt + profileRetentionMs);
     }
 
     /** The PUM-100 finding for a flagged unit. */
@@ -188,7 +166,7 @@ public class AnomalyScoringFunction extends KeyedProcessFunction<String, Labelle
         String what = unit.isSecretHour()
                 ? "Secret access outside sessions in the hour from " + java.time.Instant.ofEpochMilli(unit.hourStart())
                 : "Session " + unit.sessionId + (unit.target == null ? "" : " on " + unit.target);
-        String explanation = what + " is unlike " + unit.principalId + "'s history (anomaly score "
+        String explanation = what + " is unlike " + v.comparedWith(unit.principalId) + " (anomaly score "
                 + AnomalyScorer.number(AnomalyScorer.round(v.score())) + " >= " + AnomalyScorer.number(AnomalyScorer.round(v.threshold()))
                 + ", " + v.mode() + ")" + (reasons.isEmpty() ? "." : ": " + String.join("; ", reasons) + ".");
         return Finding.newBuilder()
@@ -211,6 +189,8 @@ public class AnomalyScoringFunction extends KeyedProcessFunction<String, Labelle
                 .setAnomaly(AnomalyExplanation.newBuilder()
                         .setScore(AnomalyScorer.round(v.score()))
                         .setModelVersion(v.mode())
+                        .setBaseline(v.baseline())
+                        .setPeerGroup(v.peerGroup())
                         .setTopFeatures(new ArrayList<>(v.topFeatures()))
                         .build())
                 .build();

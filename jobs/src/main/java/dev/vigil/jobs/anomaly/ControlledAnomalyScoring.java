@@ -2,7 +2,6 @@ package dev.vigil.jobs.anomaly;
 
 import dev.vigil.connectors.control.ControlMessage;
 import dev.vigil.connectors.control.ControlMessageCodec;
-import dev.vigil.event.LabelledEvent;
 import dev.vigil.jobs.ingest.ControlParser;
 import dev.vigil.event.DeadLetter;
 import dev.vigil.output.Finding;
@@ -23,7 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * PUM-100 scoring ({@link AnomalyScoringFunction}'s logic and keyed state) that also follows the control topic: a
+ * PUM-100 scoring ({@link AnomalyScoringFunction}'s logic and keyed state, keyed by peer group) that also follows the control topic: a
  * {@link ControlMessage.Kind#MODEL} message carries a new model artifact, which each task checks exactly as
  * {@code --model} does ({@link AnomalyModel#parse}: format, format version, the feature list against this
  * release's catalogue, a readable forest). An accepted model scores every unit closing from then on, and the
@@ -32,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * <p>The accepted message is kept in broadcast state, so a job restored from a checkpoint scores with the model it
  * had, not the one it was started with. Other kinds of control message are for other operators and are ignored.
  */
-public class ControlledAnomalyScoring extends KeyedBroadcastProcessFunction<String, LabelledEvent, ControlMessage, Finding> {
+public class ControlledAnomalyScoring extends KeyedBroadcastProcessFunction<String, ClosedUnit, ControlMessage, Finding> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(ControlledAnomalyScoring.class);
 
@@ -87,9 +86,9 @@ public class ControlledAnomalyScoring extends KeyedBroadcastProcessFunction<Stri
     }
 
     @Override
-    public void processElement(LabelledEvent event, ReadOnlyContext ctx, Collector<Finding> out) throws Exception {
+    public void processElement(ClosedUnit unit, ReadOnlyContext ctx, Collector<Finding> out) throws Exception {
         adoptRestored(ctx.getBroadcastState(MODEL_STATE));
-        scoring.process(event, ctx.timerService(), out);
+        scoring.process(unit, ctx.timestamp(), ctx.timerService());
     }
 
     @Override

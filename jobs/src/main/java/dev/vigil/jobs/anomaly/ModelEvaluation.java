@@ -79,16 +79,13 @@ public final class ModelEvaluation {
 
     private ModelEvaluation() {}
 
-    /** Judges every unit, each principal's in closing order, against a fresh profile. */
+    /** Judges every unit as the job would: each principal's against its own profile, each peer group's against the group's. */
     public static List<Judged> judge(AnomalyModel model, Map<String, List<SessionActivity>> units,
                                      InjectedAnomalies labels) {
-        AnomalyScorer scorer = new AnomalyScorer(model);
         List<Judged> out = new ArrayList<>();
-        for (List<SessionActivity> mine : units.values()) {
-            PrincipalProfile profile = new PrincipalProfile();
-            for (SessionActivity u : mine) {
-                out.add(new Judged(u, scorer.judge(u, profile), labels.kindOf(u), labels.otherAttackOf(u)));
-            }
+        for (Map.Entry<ClosedUnit, AnomalyScorer.Verdict> e : new AnomalyScorer(model).judgeAll(units)) {
+            SessionActivity u = e.getKey().unit;
+            out.add(new Judged(u, e.getValue(), labels.kindOf(u), labels.otherAttackOf(u)));
         }
         return out;
     }

@@ -35,25 +35,36 @@ public class PrincipalProfile {
 
     /** The baseline standard deviation of feature {@code i}, never below the catalogue's floor. */
     public double std(int i) {
-        return Math.max(FeatureCatalogue.get(i).minStd(), Math.sqrt(Math.max(0, variance[i])));
+        return std(variance, i);
+    }
+
+    /** Folds one observation in, weighing it {@link #ALPHA}. */
+    public void observe(double[] x) {
+        update(mean, variance, observations, x, ALPHA);
+        observations++;
     }
 
     /**
-     * Folds one observation in. The first observation sets the mean; later ones move it by {@link #ALPHA} of the
-     * difference and update the variance the same way (West's exponentially weighted update).
+     * One step of an exponentially weighted mean and variance (West's update): the first observation sets the mean;
+     * later ones move it by {@code alpha} of the difference and update the variance the same way. Shared by the
+     * principal's and the peer group's baselines.
      */
-    public void observe(double[] x) {
-        if (observations == 0) {
+    static void update(double[] mean, double[] variance, long seen, double[] x, double alpha) {
+        if (seen == 0) {
             System.arraycopy(x, 0, mean, 0, x.length);
-        } else {
-            for (int i = 0; i < x.length; i++) {
-                double diff = x[i] - mean[i];
-                double incr = ALPHA * diff;
-                mean[i] += incr;
-                variance[i] = (1 - ALPHA) * (variance[i] + diff * incr);
-            }
+            return;
         }
-        observations++;
+        for (int i = 0; i < x.length; i++) {
+            double diff = x[i] - mean[i];
+            double incr = alpha * diff;
+            mean[i] += incr;
+            variance[i] = (1 - alpha) * (variance[i] + diff * incr);
+        }
+    }
+
+    /** A baseline's standard deviation of feature {@code i}, never below the catalogue's floor. */
+    static double std(double[] variance, int i) {
+        return Math.max(FeatureCatalogue.get(i).minStd(), Math.sqrt(Math.max(0, variance[i])));
     }
 
     /** Whether {@code value} is new to {@code seen}; remembers it as the most recent either way. */

@@ -240,6 +240,8 @@ final class ModelCommand implements Runnable {
                 o.put("threshold", j.verdict().threshold());
                 o.put("flagged", j.verdict().flagged());
                 o.put("warm_up", j.verdict().warmUp());
+                o.put("baseline", j.verdict().baseline());
+                o.put("peer_group", j.verdict().peerGroup());
                 var f = o.putObject("features");
                 for (int i = 0; i < FeatureCatalogue.size(); i++) {
                     f.put(FeatureCatalogue.get(i).name(), j.verdict().features()[i]);
@@ -248,6 +250,7 @@ final class ModelCommand implements Runnable {
                 for (FeatureContribution c : j.verdict().topFeatures()) {
                     top.addObject().put("name", c.getName()).put("value", c.getValue())
                             .put("baseline_mean", c.getBaselineMean()).put("baseline_std", c.getBaselineStd())
+                            .put("peer_mean", c.getPeerMean()).put("peer_std", c.getPeerStd())
                             .put("text", AnomalyScorer.describe(c));
                 }
                 out.write(o.toString());

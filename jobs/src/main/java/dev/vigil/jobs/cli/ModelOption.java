@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 /** {@code --model FILE}: the behavioural anomaly model PUM-100 scores closed sessions with. */
 final class ModelOption {
     @Option(names = "--model", paramLabel = "FILE",
-            description = "Anomaly model from 'vigil model train' for PUM-100 (default: per-principal baselines alone).")
+            description = "Anomaly model from 'vigil model train' for PUM-100 (default: the principal's and peer group's baselines alone).")
     Path file;
 
     /** The model, checked against this Vigil's feature catalogue, or null when none was given. */
@@ -30,7 +30,7 @@ final class ModelOption {
     /** One line for logs and summaries: what PUM-100 scores with. */
     static String describe(AnomalyModel model) {
         return model == null
-                ? "no model: PUM-100 scores sessions against per-principal baselines alone (z-scores)"
+                ? "no model: PUM-100 scores sessions against the principal's and its peer group's baselines alone (z-scores)"
                 : "model " + model.version() + " (" + model.populations().keySet() + ", trained "
                         + java.time.Instant.ofEpochMilli(model.trainedFrom()) + " .. "
                         + java.time.Instant.ofEpochMilli(model.trainedTo()) + ")";

@@ -6,6 +6,8 @@ import dev.vigil.event.DeadLetter;
 import dev.vigil.event.LabelledEvent;
 import dev.vigil.event.PrivilegedEvent;
 import dev.vigil.jobs.anomaly.AnomalyScoringFunction;
+import dev.vigil.jobs.anomaly.BehaviourUnitsFunction;
+import dev.vigil.jobs.anomaly.ClosedUnit;
 import dev.vigil.jobs.anomaly.ControlledAnomalyScoring;
 import dev.vigil.jobs.cases.CaseBuilderFunction;
 import dev.vigil.jobs.cases.CaseKeys;
@@ -87,9 +89,16 @@ public final class DetectionGraph {
                     .uid("rules");
         }
         parallelism(ruleFindings, options);
+        // PUM-100 in two stages: units of behaviour close per principal (its baseline), then are scored per peer
+        // group (the group's baseline, the model).
+        SingleOutputStreamOperator<ClosedUnit> closedUnits = byPrincipal
+                .process(new BehaviourUnitsFunction())
+                .name("behaviour units (PUM-100)").uid("anomaly-units");
+        parallelism(closedUnits, options);
+        KeyedStream<ClosedUnit, String> byPeerGroup = closedUnits.keyBy(DetectionGraph::peerGroupOf);
         SingleOutputStreamOperator<Finding> anomalyFindings;
         if (controlMessages == null) {
-            anomalyFindings = byPrincipal
+            anomalyFindings = byPeerGroup
                     .process(new AnomalyScoringFunction(options.anomalyModel))
                     .name("anomaly scoring (PUM-100)").uid("anomaly-scoring");
         } else {
@@ -98,7 +107,7 @@ public final class DetectionGraph {
             DataStream<ControlMessage> models = controlMessages
                     .assignTimestampsAndWatermarks(ControlledAnomalyScoring.NEVER_HOLDS_BACK)
                     .name("control: no event time").uid("control-no-event-time").setParallelism(1);
-            anomalyFindings = byPrincipal.connect(models.broadcast(ControlledAnomalyScoring.MODEL_STATE))
+            anomalyFindings = byPeerGroup.connect(models.broadcast(ControlledAnomalyScoring.MODEL_STATE))
                     .process(new ControlledAnomalyScoring(options.anomalyModel))
                     .name("anomaly scoring (PUM-100, live model)").uid("anomaly-scoring");
         }
@@ -133,6 +142,10 @@ public final class DetectionGraph {
 
     static String principalOf(PrivilegedEvent e) {
         return e.getPrincipal().getId();
+    }
+
+    static String peerGroupOf(ClosedUnit unit) {
+        return unit.peerGroup;
     }
 
     static String principalOfLabelled(LabelledEvent e) {

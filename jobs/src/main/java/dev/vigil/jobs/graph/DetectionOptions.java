@@ -59,7 +59,7 @@ public class DetectionOptions implements Serializable {
 
     /**
      * The behavioural anomaly model PUM-100 scores closed sessions with ({@code --model FILE}); null scores them
-     * against per-principal baselines alone (z-scores).
+     * against the principal's and its peer group's baselines alone (z-scores).
      */
     public dev.vigil.jobs.anomaly.AnomalyModel anomalyModel;
 

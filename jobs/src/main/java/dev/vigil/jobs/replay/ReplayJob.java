@@ -66,7 +66,7 @@ public final class ReplayJob {
         return run(request, null);
     }
 
-    /** As {@link #run(Request)}, PUM-100 scoring with {@code model} (null: per-principal baselines alone). */
+    /** As {@link #run(Request)}, PUM-100 scoring with {@code model} (null: principal and peer-group baselines alone). */
     public static Summary run(Request request, dev.vigil.jobs.anomaly.AnomalyModel model) throws Exception {
         for (Path p : request.inputs()) {
             if (!Files.exists(p)) {

@@ -14,12 +14,7 @@ import dev.vigil.output.Finding;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
-import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -39,50 +34,32 @@ class ControlledAnomalyScoringTest {
         artifact = model.toBytes();
     }
 
-    private static KeyedBroadcastOperatorTestHarness<String, LabelledEvent, ControlMessage, Finding> harness(
-            OperatorSubtaskState restoreFrom) throws Exception {
-        var h = new KeyedBroadcastOperatorTestHarness<>(
-                new CoBroadcastWithKeyedOperator<>(new ControlledAnomalyScoring(null),
-                        List.of(ControlledAnomalyScoring.MODEL_STATE)),
-                (LabelledEvent e) -> e.getEvent().getPrincipal().getId(), Types.STRING, 1, 1, 0);
-        if (restoreFrom != null) {
-            h.initializeState(restoreFrom);
-        }
-        h.open();
-        // As in the graph: the control side never holds event time back.
-        h.processBroadcastWatermark(Long.MAX_VALUE);
-        return h;
+    private static AnomalyPipeline harness(AnomalyPipeline.Snapshot restoreFrom) throws Exception {
+        return AnomalyPipeline.controlled(new ControlledAnomalyScoring(null), restoreFrom);
     }
 
     private static ControlMessage modelMessage(byte[] bytes) {
         return ModelDeployment.message(model, bytes, "month 1", "carol@soc-1", 1_765_000_000_000L);
     }
 
-    private static void send(KeyedBroadcastOperatorTestHarness<String, LabelledEvent, ControlMessage, Finding> h,
-                             List<LabelledEvent> events) throws Exception {
-        for (LabelledEvent e : events) {
-            h.processElement(new StreamRecord<>(e, e.getEvent().getEventTime()));
-        }
-    }
-
     /** Twenty ordinary mornings of alice, then the watermark past them. */
-    private static void history(KeyedBroadcastOperatorTestHarness<String, LabelledEvent, ControlMessage, Finding> h)
+    private static void history(AnomalyPipeline h)
             throws Exception {
         List<LabelledEvent> events = new ArrayList<>();
         for (int d = 0; d < 20; d++) {
             events.addAll(Units.session("s" + d, "db-1", DAY0 + d * DAY + (d % 4) * 600_000L, 3 + d % 3, d % 2));
         }
-        send(h, events);
-        h.processWatermark(new Watermark(DAY0 + 20 * DAY));
+        h.send(events);
+        h.watermark(DAY0 + 20 * DAY);
     }
 
     /** A sweep of 30 secrets on day {@code day}, closed by the watermark; the findings it raised. */
-    private static List<Finding> sweep(KeyedBroadcastOperatorTestHarness<String, LabelledEvent, ControlMessage, Finding> h,
+    private static List<Finding> sweep(AnomalyPipeline h,
                                        int day) throws Exception {
-        int before = h.extractOutputValues().size();
-        send(h, Units.session("sweep-" + day, "db-1", DAY0 + day * DAY, 4, 30));
-        h.processWatermark(new Watermark(DAY0 + (day + 1) * DAY));
-        List<Finding> all = h.extractOutputValues();
+        int before = h.findings().size();
+        h.send(Units.session("sweep-" + day, "db-1", DAY0 + day * DAY, 4, 30));
+        h.watermark(DAY0 + (day + 1) * DAY);
+        List<Finding> all = h.findings();
         return all.subList(before, all.size());
     }
 
@@ -93,7 +70,7 @@ class ControlledAnomalyScoringTest {
             assertThat(sweep(h, 21)).singleElement()
                     .satisfies(f -> assertThat(f.getAnomaly().getModelVersion()).isEqualTo("baseline"));
 
-            h.processBroadcastElement(modelMessage(artifact), 0);
+            h.control(modelMessage(artifact));
             List<Finding> withModel = sweep(h, 23);
             assertThat(withModel).singleElement().satisfies(f -> {
                 assertThat(f.getAnomaly().getModelVersion()).isEqualTo("model " + model.version());
@@ -104,10 +81,10 @@ class ControlledAnomalyScoringTest {
             ObjectNode other = (ObjectNode) JSON.readTree(artifact);
             ((ArrayNode) other.get("features")).remove(0);
             ((ArrayNode) other.get("features")).add("keystrokes_per_minute");
-            h.processBroadcastElement(modelMessage(JSON.writeValueAsBytes(other)), 0);
-            h.processBroadcastElement(modelMessage(new String(artifact, StandardCharsets.UTF_8)
-                    .substring(0, artifact.length / 2).getBytes(StandardCharsets.UTF_8)), 0);
-            assertThat(h.getSideOutput(ControlledAnomalyScoring.DEAD_LETTERS)).extracting(StreamRecord::getValue)
+            h.control(modelMessage(JSON.writeValueAsBytes(other)));
+            h.control(modelMessage(new String(artifact, StandardCharsets.UTF_8)
+                    .substring(0, artifact.length / 2).getBytes(StandardCharsets.UTF_8)));
+            assertThat(h.scoring().getSideOutput(ControlledAnomalyScoring.DEAD_LETTERS)).extracting(StreamRecord::getValue)
                     .extracting(DeadLetter::getReason)
                     .satisfiesExactly(
                             r -> assertThat(r).contains("refused, model " + model.version() + " keeps running")
@@ -122,9 +99,9 @@ class ControlledAnomalyScoringTest {
     void otherControlMessagesAreLeftToTheirOperators() throws Exception {
         try (var h = harness(null)) {
             history(h);
-            h.processBroadcastElement(new ControlMessage(ControlMessage.Kind.RULE_PACK, "3f2a9c01b7e4", "release 12",
-                    "carol@soc-1", 1L, "{\"files\":{}}".getBytes(StandardCharsets.UTF_8)), 0);
-            assertThat(h.getSideOutput(ControlledAnomalyScoring.DEAD_LETTERS)).isNullOrEmpty();
+            h.control(new ControlMessage(ControlMessage.Kind.RULE_PACK, "3f2a9c01b7e4", "release 12",
+                    "carol@soc-1", 1L, "{\"files\":{}}".getBytes(StandardCharsets.UTF_8)));
+            assertThat(h.scoring().getSideOutput(ControlledAnomalyScoring.DEAD_LETTERS)).isNullOrEmpty();
             assertThat(sweep(h, 21)).singleElement()
                     .satisfies(f -> assertThat(f.getAnomaly().getModelVersion()).isEqualTo("baseline"));
         }
@@ -132,11 +109,11 @@ class ControlledAnomalyScoringTest {
 
     @Test
     void aRestoredJobScoresWithTheModelItHadAndKeepsTheBaselines() throws Exception {
-        OperatorSubtaskState snapshot;
+        AnomalyPipeline.Snapshot snapshot;
         try (var h = harness(null)) {
             history(h);
-            h.processBroadcastElement(modelMessage(artifact), 0);
-            snapshot = h.snapshot(1, 1);
+            h.control(modelMessage(artifact));
+            snapshot = h.snapshot(1);
         }
         // Started without --model, as after a redeploy of the same job: the checkpoint decides.
         try (var restored = harness(snapshot)) {

@@ -21,7 +21,7 @@ class ModelEvaluationTest {
         List<FeatureContribution> top = List.of(FeatureContribution.newBuilder().setName(topFeature).setValue(9.0)
                 .setBaselineMean(1.0).setBaselineStd(1.0).setContribution(1.0).build());
         AnomalyScorer.Verdict v = new AnomalyScorer.Verdict(new double[FeatureCatalogue.size()], score, 0.5,
-                score >= 0.5, "model test", "principal", top);
+                score >= 0.5, "model test", "principal", who == PrincipalKind.HUMAN ? "human/dba" : "service/automation", top);
         return new ModelEvaluation.Judged(unit, v, kind, null);
     }
 

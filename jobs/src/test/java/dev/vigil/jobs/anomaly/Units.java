@@ -38,6 +38,12 @@ final class Units {
      * five minutes before the session.
      */
     static List<LabelledEvent> session(String id, String target, long start, int commands, int secrets) {
+        return session("alice", id, target, start, commands, secrets);
+    }
+
+    /** The same session played by {@code principal}, a person working as db-admin like alice. */
+    static List<LabelledEvent> session(String principal, String id, String target, long start, int commands,
+                                       int secrets) {
         GrantRef g = grant("req-" + id, start - 5 * MINUTE, start + 115 * MINUTE);
         List<LabelledEvent> out = new ArrayList<>();
         long t = start;
@@ -55,6 +61,10 @@ final class Units {
         }
         t += MINUTE;
         out.add(labelled(event(id + "-end", EventType.SESSION, Action.END, t).setSessionId(id).setTarget(target).build(), g));
+        if (!principal.equals("alice")) {
+            Principal p = Principal.newBuilder(alice()).setId(principal).build();
+            out.forEach(l -> l.getEvent().setPrincipal(p));
+        }
         return out;
     }
 
