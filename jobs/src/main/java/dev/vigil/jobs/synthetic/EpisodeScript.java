@@ -58,6 +58,18 @@ final class EpisodeScript {
         return items[rng.nextInt(items.length)];
     }
 
+    /** A copy of {@code items} in an order drawn from this script's random stream (Fisher-Yates). */
+    String[] shuffled(String[] items) {
+        String[] all = items.clone();
+        for (int i = all.length - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            String tmp = all[i];
+            all[i] = all[j];
+            all[j] = tmp;
+        }
+        return all;
+    }
+
     String ticket(String prefix) {
         return prefix + (100000 + rng.nextInt(900000));
     }

@@ -238,7 +238,7 @@ final class HumanEpisodes {
         for (long i = s.between(2, 3); i > 0; i--) {
             tape.command(s.oneOf(me.duty.commands), 15 * SECOND, 90 * SECOND);
         }
-        String[] secrets = shuffledSecrets(s);
+        String[] secrets = s.shuffled(s.profile.secretPaths().toArray(String[]::new));
         int reads = (int) s.between(20, 28);
         for (int i = 0; i < reads; i++) {
             // 20-28 distinct secrets, 2-4 s apart: all of them inside two minutes.
@@ -319,7 +319,7 @@ final class HumanEpisodes {
         requestApproveActivate(s, g, slot + s.between(0, 20 * MINUTE), approver(s), s.between(120, 180) * MINUTE);
         SessionPlan p = s.session(s.oneOf(me.homeTargets), me.duty, true, true, link(s, g));
         EpisodeScript.SessionTape tape = s.tape(p, g.usableFrom + s.between(MINUTE, 5 * MINUTE));
-        String[] secrets = shuffledSecrets(s);
+        String[] secrets = s.shuffled(s.profile.secretPaths().toArray(String[]::new));
         for (int i = 0; i < 30; i++) {
             tape.secret(Episode.READ, secrets[i], 120 * SECOND, 180 * SECOND);
             if (i % 3 == 2) {
@@ -470,17 +470,6 @@ final class HumanEpisodes {
             }
         }
         throw new IllegalStateException("no unfamiliar target left for " + me.id);
-    }
-
-    private static String[] shuffledSecrets(EpisodeScript s) {
-        String[] all = s.profile.secretPaths().toArray(String[]::new);
-        for (int i = all.length - 1; i > 0; i--) {
-            int j = s.rng.nextInt(i + 1);
-            String tmp = all[i];
-            all[i] = all[j];
-            all[j] = tmp;
-        }
-        return all;
     }
 
     private static int lastHandle(EpisodeScript s) {

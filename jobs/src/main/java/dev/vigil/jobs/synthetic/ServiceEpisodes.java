@@ -142,7 +142,7 @@ final class ServiceEpisodes {
         String target = g.scope.get(0);
         SessionPlan p = s.session(target, job.account, job.protocol, false, true, List.of(g.requestId), null);
         EpisodeScript.SessionTape tape = s.tape(p, g.windowStart + s.between(2 * MINUTE, 10 * MINUTE));
-        String[] commands = shuffled(s, ReconCommands.forProtocol(job.protocol));
+        String[] commands = s.shuffled(ReconCommands.forProtocol(job.protocol));
         String[] secrets = shuffledOtherSecrets(s);
         int n = (int) Math.min(commands.length, s.between(14, 20));
         int read = 0;
@@ -182,18 +182,7 @@ final class ServiceEpisodes {
                 others.add(secret);
             }
         }
-        return shuffled(s, others.toArray(String[]::new));
-    }
-
-    private static String[] shuffled(EpisodeScript s, String[] items) {
-        String[] all = items.clone();
-        for (int i = all.length - 1; i > 0; i--) {
-            int j = s.rng.nextInt(i + 1);
-            String tmp = all[i];
-            all[i] = all[j];
-            all[j] = tmp;
-        }
-        return all;
+        return s.shuffled(others.toArray(String[]::new));
     }
 
     /** One scheduled run: the job's commands a few seconds apart, with one secret read after the first. */
