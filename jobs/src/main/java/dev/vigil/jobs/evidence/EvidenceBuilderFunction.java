@@ -201,7 +201,7 @@ public class EvidenceBuilderFunction extends KeyedCoProcessFunction<String, Labe
             timers.registerEventTimeTimer(at);
         }
 
-        GrantRequest request = state.request();
+        GrantRequest request = state.currentRequest();
         long activity = state.lastActivityAt();
         long holdUntil = activity;
         schedule.windowEnd = null;

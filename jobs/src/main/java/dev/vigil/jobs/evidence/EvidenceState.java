@@ -17,6 +17,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Everything one evidence record accumulates (a Flink POJO kept in keyed state): the grant's ELEVATION
@@ -79,6 +80,14 @@ public class EvidenceState {
     public Long lastEventAt;
     public Long firstFindingAt;
     public Long lastFindingAt;
+
+    // What currentRequest() last built and from what; not state: rebuilt after a restore. The list of grant
+    // events only grows, so its size tells whether one was added.
+    private transient GrantRequest builtRequest;
+    private transient int builtFromElevations;
+    private transient GrantRef builtFromRef;
+    private transient Principal builtFromPrincipal;
+    private transient String builtFromKey;
 
     public EvidenceState() {
     }
@@ -154,6 +163,26 @@ public class EvidenceState {
             return null;
         }
         return GrantHistory.request(key, principal == null ? null : principal.getId(), elevations, grantRef);
+    }
+
+    /**
+     * As {@link #request()}, but kept and rebuilt only when what it is built from changed (a grant event was added,
+     * a later act referred to the grant, the principal changed): the builder reads it on every event. Read it,
+     * never hand it out or change it; an emitted record gets its own from {@link #request()}.
+     */
+    GrantRequest currentRequest() {
+        if (kind != EvidenceKind.GRANT) {
+            return null;
+        }
+        if (builtRequest == null || builtFromElevations != elevations.size() || builtFromRef != grantRef
+                || builtFromPrincipal != principal || !Objects.equals(key, builtFromKey)) {
+            builtRequest = request();
+            builtFromElevations = elevations.size();
+            builtFromRef = grantRef;
+            builtFromPrincipal = principal;
+            builtFromKey = key;
+        }
+        return builtRequest;
     }
 
     /** Latest event or finding time, epoch ms. */

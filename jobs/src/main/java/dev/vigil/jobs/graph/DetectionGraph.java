@@ -77,6 +77,8 @@ public final class DetectionGraph {
         SingleOutputStreamOperator<ControlMessage> controlMessages = null;
         SingleOutputStreamOperator<Finding> ruleFindings;
         if (control == null) {
+            // Chained to the grant context, which labels each event into a new record: keep them without a copy.
+            rules.inputNeverRefilled();
             ruleFindings = byPrincipal
                     .transform("rules " + pack.version(), TypeInformation.of(Finding.class), rules)
                     .uid("rules");

@@ -101,6 +101,8 @@ public class RuleOperator extends AbstractStreamOperator<Finding>
     private transient Histogram evaluationNanos;
     private transient Counter replayedEvents;
     private transient boolean copyBeforeKeeping;
+    /** Set when the producer hands over a new record every time: nothing refills what the rules keep. */
+    private boolean inputNeverRefilled;
     private transient RecentEvents recent;
     private transient ListState<EngineClock> clockState;
     /** The engine clock to rebuild up to after a restore; null when the task starts afresh. */
@@ -127,6 +129,16 @@ public class RuleOperator extends AbstractStreamOperator<Finding>
         this.pack = pack;
         this.timingSampleEvery = timingSampleEvery;
         this.maxReplayEvents = maxReplayEvents;
+    }
+
+    /**
+     * Declares that every input record is a new object no one touches after handing it over (as the grant context
+     * emits them, and as a network input deserializes them), so the recent events are kept without a copy even
+     * with object reuse. Leave it unset for a producer that refills one record.
+     */
+    public RuleOperator inputNeverRefilled() {
+        this.inputNeverRefilled = true;
+        return this;
     }
 
     @Override
@@ -169,7 +181,7 @@ public class RuleOperator extends AbstractStreamOperator<Finding>
         engine = newEngine(CompiledPack.compile(running));
         recent.open(getKeyedStateStore(), getInternalTimerService(TRIM_TIMERS, VoidNamespaceSerializer.INSTANCE, this));
         // With object reuse the upstream may refill the object it handed over; the heap backend keeps references.
-        copyBeforeKeeping = getExecutionConfig().isObjectReuseEnabled();
+        copyBeforeKeeping = getExecutionConfig().isObjectReuseEnabled() && !inputNeverRefilled;
 
         ruleMetrics = getMetricGroup().addGroup("rules");
         ruleMetrics.gauge("packVersion", (Gauge<String>) () -> running.version());

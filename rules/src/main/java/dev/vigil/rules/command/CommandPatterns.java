@@ -77,9 +77,75 @@ public final class CommandPatterns {
     public record Match(Named pattern, String command) {}
 
     private final List<Named> patterns;
+    /**
+     * Per pattern, the literal texts (lower case) one of which a command must start with for the pattern to match
+     * there, or null when the pattern says nothing about the start (not anchored, or not on a plain word).
+     */
+    private final String[][] leads;
+    /**
+     * Per lower-case ASCII first character of a command, the indexes (in list order) of the patterns that can match
+     * a command starting with it: every command is tried only against its program's few patterns.
+     */
+    private final int[][] byFirstChar;
+    private final int[] all;
 
     private CommandPatterns(List<Named> patterns) {
         this.patterns = List.copyOf(patterns);
+        this.leads = new String[this.patterns.size()][];
+        this.all = new int[this.patterns.size()];
+        for (int i = 0; i < leads.length; i++) {
+            Named p = this.patterns.get(i);
+            leads[i] = p.anchored() ? CommandLeads.of(p.pattern().pattern()) : null;
+            all[i] = i;
+        }
+        this.byFirstChar = new int[128][];
+        for (char c = 0; c < 128; c++) {
+            List<Integer> candidates = new ArrayList<>();
+            for (int i = 0; i < leads.length; i++) {
+                if (leads[i] == null || startsWithChar(leads[i], c)) {
+                    candidates.add(i);
+                }
+            }
+            byFirstChar[c] = candidates.stream().mapToInt(Integer::intValue).toArray();
+        }
+    }
+
+    private static boolean startsWithChar(String[] texts, char c) {
+        for (String t : texts) {
+            if (t.charAt(0) == c) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Indexes of the patterns worth trying on a command, in list order. */
+    private int[] candidates(String command) {
+        if (command.isEmpty()) {
+            return all;
+        }
+        char c = command.charAt(0);
+        if (c >= 128) {
+            return all;
+        }
+        return byFirstChar[c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c];
+    }
+
+    /**
+     * Whether the command starts with one of the pattern's literal leads. Case is ignored at least as widely as
+     * the expression ignores it (ASCII), so this never rules out a command the expression would match.
+     */
+    private boolean mayMatch(int index, String command) {
+        String[] texts = leads[index];
+        if (texts == null) {
+            return true;
+        }
+        for (String t : texts) {
+            if (command.regionMatches(true, 0, t, 0, t.length())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -146,9 +212,12 @@ public final class CommandPatterns {
         }
         List<String> commands = CommandLine.segments(commandLine);
         for (String command : commands) {
-            for (Named p : patterns) {
-                if (p.matches(command)) {
-                    return new Match(p, command);
+            for (int i : candidates(command)) {
+                if (mayMatch(i, command)) {
+                    Named p = patterns.get(i);
+                    if (p.matches(command)) {
+                        return new Match(p, command);
+                    }
                 }
             }
         }

@@ -6,6 +6,7 @@ import dev.vigil.event.PrivilegedEvent;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Checks what the schema cannot: that a canonical event makes sense as a privileged act. Whatever fails here goes
@@ -42,35 +43,35 @@ public final class EventValidator {
         require(!blank(e.getSource()), "missing source");
         require(!blank(e.getPrincipal().getId()), "missing principal.id");
         long t = e.getEventTime();
-        require(t >= EARLIEST, "event_time " + Instant.ofEpochMilli(t) + " is before 2000");
+        require(t >= EARLIEST, () -> "event_time " + Instant.ofEpochMilli(t) + " is before 2000");
         require(t <= System.currentTimeMillis() + maxFutureSkewMs,
-                "event_time " + Instant.ofEpochMilli(t) + " is in the future");
+                () -> "event_time " + Instant.ofEpochMilli(t) + " is in the future");
         EventType type = e.getType();
         Action action = e.getAction();
         switch (type) {
             case ELEVATION -> {
-                require(ELEVATION_ACTIONS.contains(action), "action " + action + " is not an ELEVATION action");
+                require(ELEVATION_ACTIONS.contains(action), () -> "action " + action + " is not an ELEVATION action");
                 require(!blank(e.getRequestId()), "ELEVATION without request_id");
                 if (e.getWindowStart() != null && e.getWindowEnd() != null) {
                     require(e.getWindowEnd() > e.getWindowStart(), "window_end is not after window_start");
                 }
             }
             case SESSION -> {
-                require(SESSION_ACTIONS.contains(action), "action " + action + " is not a SESSION action");
+                require(SESSION_ACTIONS.contains(action), () -> "action " + action + " is not a SESSION action");
                 require(!blank(e.getSessionId()), "SESSION without session_id");
                 if (action == Action.START) {
                     require(!blank(e.getTarget()), "session START without target");
                 }
             }
             case SECRET -> {
-                require(SECRET_ACTIONS.contains(action), "action " + action + " is not a SECRET action");
+                require(SECRET_ACTIONS.contains(action), () -> "action " + action + " is not a SECRET action");
                 require(!blank(e.getSecretId()) || !blank(e.getStore()), "SECRET without secret_id or store");
             }
             default -> throw new InvalidRecordException("unknown type " + type);
         }
         if (e.getCommand() != null) {
             require(e.getCommand().length() <= maxCommandLength,
-                    "command of " + e.getCommand().length() + " characters exceeds " + maxCommandLength);
+                    () -> "command of " + e.getCommand().length() + " characters exceeds " + maxCommandLength);
         }
     }
 
@@ -81,6 +82,13 @@ public final class EventValidator {
     private static void require(boolean ok, String reason) throws InvalidRecordException {
         if (!ok) {
             throw new InvalidRecordException(reason);
+        }
+    }
+
+    /** As {@link #require(boolean, String)}, the reason written only when it is needed: this runs on every event. */
+    private static void require(boolean ok, Supplier<String> reason) throws InvalidRecordException {
+        if (!ok) {
+            throw new InvalidRecordException(reason.get());
         }
     }
 }
