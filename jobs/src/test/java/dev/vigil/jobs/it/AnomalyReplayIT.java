@@ -59,7 +59,7 @@ class AnomalyReplayIT {
 
         Path out = replay("score", 23, "2026-03-02T08:00:00Z", 0.2, model);
         List<ScenarioTruth> truth = ScenarioTruth.readJson(dir.resolve("score.truth.json"));
-        List<Finding> findings = read(out.resolve(ReplayJob.FINDINGS), Finding.class);
+        List<Finding> findings = ReplayOutput.records(out.resolve(ReplayJob.FINDINGS), Finding.class);
         Map<String, Finding> pum100BySession = findings.stream()
                 .filter(f -> f.getRuleId().equals("PUM-100") && f.getSessionId() != null)
                 .collect(Collectors.toMap(Finding::getSessionId, f -> f));
@@ -99,18 +99,9 @@ class AnomalyReplayIT {
         long flaggedOrdinary = ordinarySessions.stream().filter(pum100BySession::containsKey).count();
         assertThat((double) flaggedOrdinary / ordinarySessions.size()).as("ordinary episodes flagged").isLessThan(0.03);
 
-        for (PumCase c : read(out.resolve(ReplayJob.CASES), PumCase.class)) {
+        for (PumCase c : ReplayOutput.records(out.resolve(ReplayJob.CASES), PumCase.class)) {
             double sum = c.getScoreBreakdown().stream().mapToDouble(ScoreTerm::getValue).sum();
             assertThat(sum).as(c.getCaseId()).isEqualTo(c.getRiskScore());
         }
-    }
-
-    private static <T extends org.apache.avro.specific.SpecificRecord> List<T> read(Path file, Class<T> type)
-            throws Exception {
-        List<T> records = new ArrayList<>();
-        for (String line : Files.readAllLines(file)) {
-            records.add(AvroJson.fromJson(line, type));
-        }
-        return records;
     }
 }

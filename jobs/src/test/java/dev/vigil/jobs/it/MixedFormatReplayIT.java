@@ -106,10 +106,10 @@ class MixedFormatReplayIT {
         assertThat(s.ingest().topUnresolved()).containsExactly(Map.entry("teleport:carol", 2L));
 
         // One grant, one person: the Teleport session and the sudo commands sit in alice's Entra grant.
-        List<JsonNode> findings = read(out.resolve(ReplayJob.FINDINGS));
+        List<JsonNode> findings = ReplayOutput.documents(out.resolve(ReplayJob.FINDINGS));
         assertThat(findings).extracting(f -> f.path("principal").path("id").asText()).containsOnly("teleport:carol");
         assertThat(findings).extracting(f -> f.path("rule_id").asText()).contains("PUM-001");
-        List<JsonNode> evidence = read(out.resolve(ReplayJob.EVIDENCE));
+        List<JsonNode> evidence = ReplayOutput.documents(out.resolve(ReplayJob.EVIDENCE));
         JsonNode grant = evidence.stream().filter(e -> e.path("request").path("request_id").asText().equals("pim-77"))
                 .findFirst().orElseThrow();
         assertThat(grant.path("principal").path("id").asText()).isEqualTo("alice");
@@ -123,11 +123,11 @@ class MixedFormatReplayIT {
         ReplayJob.Summary without = ReplayJob.run(new ReplayJob.Request(List.of(in), FormatDetector.AUTO, apart,
                 RulePack.builtIn(), 2, null));
         assertThat(without.ingest().identities()).isFalse();
-        assertThat(read(apart.resolve(ReplayJob.FINDINGS))).filteredOn(f -> f.path("rule_id").asText().equals("PUM-001"))
+        assertThat(ReplayOutput.documents(apart.resolve(ReplayJob.FINDINGS))).filteredOn(f -> f.path("rule_id").asText().equals("PUM-001"))
                 .extracting(f -> f.path("principal").path("id").asText())
                 .contains("teleport:alice", "sudo:amartin", "teleport:carol");
 
-        List<JsonNode> dead = read(out.resolve(ReplayJob.DEAD_LETTERS));
+        List<JsonNode> dead = ReplayOutput.documents(out.resolve(ReplayJob.DEAD_LETTERS));
         assertThat(dead).extracting(d -> d.path("reason").asText())
                 .anySatisfy(r -> assertThat(r).startsWith("format not recognized: none of canonical, avro"));
         assertThat(dead).extracting(d -> d.path("origin").asText()).anySatisfy(o -> assertThat(o).endsWith("teleport.ndjson:7"));
@@ -144,14 +144,5 @@ class MixedFormatReplayIT {
             bytes.write(record);
         }
         Files.write(file, bytes.toByteArray());
-    }
-
-    private static List<JsonNode> read(Path file) throws IOException {
-        ObjectMapper json = new ObjectMapper();
-        List<JsonNode> nodes = new ArrayList<>();
-        for (String line : Files.readAllLines(file)) {
-            nodes.add(json.readTree(line));
-        }
-        return nodes;
     }
 }

@@ -48,10 +48,10 @@ class MixedSourceReplayIT {
                 .contains("identities: 11 events resolved to a directory principal, 2 unmapped")
                 .contains("unmapped (top 10): teleport:requester-of:" + REQUEST + " 2")
                 .contains("findings 0");
-        assertThat(read(out.resolve("findings.ndjson"))).isEmpty();
-        assertThat(read(out.resolve("dead-letters.ndjson"))).isEmpty();
+        assertThat(ReplayOutput.documents(out.resolve("findings.ndjson"))).isEmpty();
+        assertThat(ReplayOutput.documents(out.resolve("dead-letters.ndjson"))).isEmpty();
 
-        List<JsonNode> evidence = read(out.resolve("evidence.ndjson"));
+        List<JsonNode> evidence = ReplayOutput.documents(out.resolve("evidence.ndjson"));
         JsonNode teleportGrant = grant(evidence, REQUEST, "alice");
         assertThat(teleportGrant.path("request").path("requester").asText()).isEqualTo("alice");
         assertThat(teleportGrant.path("request").path("ticket").asText()).isEqualTo("CHG-2291");
@@ -100,7 +100,7 @@ class MixedSourceReplayIT {
         assertThat(summary).contains("dead letters 0")
                 .contains("identities: 14 events resolved to a directory principal, 2 unmapped");
 
-        List<JsonNode> findings = read(out.resolve("findings.ndjson"));
+        List<JsonNode> findings = ReplayOutput.documents(out.resolve("findings.ndjson"));
         Map<String, List<String>> byRule = findings.stream().collect(Collectors.groupingBy(f -> f.path("rule_id").asText(),
                 Collectors.mapping(f -> f.path("principal").path("id").asText(), Collectors.toList())));
         assertThat(byRule).containsOnlyKeys("PUM-001", "PUM-002", "PUM-007");
@@ -131,7 +131,7 @@ class MixedSourceReplayIT {
                         "vault:9d1e2f3a-4b5c-4d6e-8f70-8192a3b4c602", "cloudtrail:5f6a7b8c-9d0e-4f1a-b2c3-d4e5f6a70802");
 
         // dave's reads in two products are one person's: one evidence record holds both.
-        List<JsonNode> evidence = read(out.resolve("evidence.ndjson"));
+        List<JsonNode> evidence = ReplayOutput.documents(out.resolve("evidence.ndjson"));
         JsonNode daves = evidence.stream().filter(e -> e.path("principal").path("id").asText().equals("dave"))
                 .findFirst().orElseThrow();
         assertThat(daves.path("kind").asText()).isEqualTo("UNGRANTED_SECRET");
@@ -167,14 +167,5 @@ class MixedSourceReplayIT {
         List<String> ids = new ArrayList<>();
         evidence.path("behaviour").forEach(b -> ids.add(b.path("event_id").asText()));
         return ids;
-    }
-
-    private static List<JsonNode> read(Path file) throws IOException {
-        ObjectMapper json = new ObjectMapper();
-        List<JsonNode> nodes = new ArrayList<>();
-        for (String line : Files.readAllLines(file)) {
-            nodes.add(json.readTree(line));
-        }
-        return nodes;
     }
 }

@@ -165,8 +165,8 @@ class ReplayScenarioIT {
                 .filter(t -> t.isAttack() && RULES.contains(t.ruleId()))
                 .collect(Collectors.groupingBy(ScenarioTruth::ruleId, TreeMap::new, Collectors.toList()));
         assertThat(attacks.keySet()).isEqualTo(RULES);
-        return new Replayed(export, attacks, read(dir.resolve("out").resolve(ReplayJob.FINDINGS), Finding.class),
-                read(dir.resolve("out").resolve(ReplayJob.CASES), PumCase.class));
+        return new Replayed(export, attacks, ReplayOutput.records(dir.resolve("out").resolve(ReplayJob.FINDINGS), Finding.class),
+                ReplayOutput.records(dir.resolve("out").resolve(ReplayJob.CASES), PumCase.class));
     }
 
     /** {@code partition/episode} of a synthetic event id {@code syn-<seed>-<partition>-<episode>-<n>}. */
@@ -186,14 +186,5 @@ class ReplayScenarioIT {
             }
         }
         return events;
-    }
-
-    private static <T extends org.apache.avro.specific.SpecificRecord> List<T> read(Path file, Class<T> type)
-            throws Exception {
-        List<T> records = new ArrayList<>();
-        for (String line : Files.readAllLines(file)) {
-            records.add(AvroJson.fromJson(line, type));
-        }
-        return records;
     }
 }
