@@ -54,6 +54,8 @@ class LiveRuleReloadIT {
     private static final long BASE = Instant.parse("2026-03-10T08:00:00Z").toEpochMilli();
     /** How long a deployed pack may take to reach every task, compile and swap in. */
     private static final Duration SWAP_LIMIT = Duration.ofSeconds(45);
+    /** How long a probe gets to raise its finding before the next probe is sent. */
+    private static final Duration PROBE_EVERY = Duration.ofSeconds(2);
 
     private final Queue<Finding> findings = new ConcurrentLinkedQueue<>();
     private final Queue<DeadLetter> deadLetters = new ConcurrentLinkedQueue<>();
@@ -169,12 +171,9 @@ class LiveRuleReloadIT {
         long deadline = System.nanoTime() + SWAP_LIMIT.toNanos();
         while (System.nanoTime() < deadline) {
             probe(publisher);
-            for (int i = 0; i < 20; i++) {
-                Finding f = findings.stream().filter(wanted).findFirst().orElse(null);
-                if (f != null) {
-                    return f;
-                }
-                Thread.sleep(100);
+            Finding f = firstBefore(wanted, Math.min(deadline, System.nanoTime() + PROBE_EVERY.toNanos()));
+            if (f != null) {
+                return f;
             }
         }
         throw new AssertionError("no matching finding within " + SWAP_LIMIT + "; findings: " + findings
@@ -182,14 +181,20 @@ class LiveRuleReloadIT {
     }
 
     private void awaitFinding(Predicate<Finding> wanted) throws InterruptedException {
-        long deadline = System.nanoTime() + SWAP_LIMIT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (findings.stream().anyMatch(wanted)) {
-                return;
+        if (firstBefore(wanted, System.nanoTime() + SWAP_LIMIT.toNanos()) == null) {
+            throw new AssertionError("no matching finding within " + SWAP_LIMIT + "; findings: " + findings);
+        }
+    }
+
+    /** The first collected finding that matches, looking every 100 ms until {@code deadline} (nanoTime); else null. */
+    private Finding firstBefore(Predicate<Finding> wanted, long deadline) throws InterruptedException {
+        while (true) {
+            Finding f = findings.stream().filter(wanted).findFirst().orElse(null);
+            if (f != null || System.nanoTime() >= deadline) {
+                return f;
             }
             Thread.sleep(100);
         }
-        throw new AssertionError("no matching finding within " + SWAP_LIMIT + "; findings: " + findings);
     }
 
     private static PrivilegedEvent session(String id, String principal, long time, String target, String account) {
