@@ -129,7 +129,7 @@ public final class AnomalyScorer implements Serializable {
             std = unit.principalStd;
             baseline = PRINCIPAL;
         } else if (peersKnown) {
-            mean = peers.mean.clone();
+            mean = peers.mean;
             std = new double[x.length];
             for (int i = 0; i < x.length; i++) {
                 std[i] = peers.std(i);

@@ -45,9 +45,8 @@ public class AnomalyScoringFunction extends KeyedProcessFunction<String, ClosedU
     private final AnomalyScorer scorer;
     private final long profileRetentionMs;
 
-    /** Units waiting for the watermark, by principal and unit key, with the time they are due at. */
+    /** Units waiting for the watermark to pass their {@link ClosedUnit#closedAt}, by principal and unit key. */
     private transient MapState<String, ClosedUnit> waiting;
-    private transient MapState<String, Long> dueAt;
     private transient ValueState<PeerGroupProfile> peers;
 
     public AnomalyScoringFunction(AnomalyModel model) {
@@ -77,14 +76,13 @@ public class AnomalyScoringFunction extends KeyedProcessFunction<String, ClosedU
     void openState(RuntimeContext runtime) {
         waiting = runtime.getMapState(new MapStateDescriptor<>("anomaly-waiting-units", Types.STRING,
                 TypeInformation.of(ClosedUnit.class)));
-        dueAt = runtime.getMapState(new MapStateDescriptor<>("anomaly-waiting-due", Types.STRING, Types.LONG));
         peers = runtime.getState(new ValueStateDescriptor<>("anomaly-peer-profile",
                 TypeInformation.of(PeerGroupProfile.class)));
     }
 
     @Override
     public void processElement(ClosedUnit unit, Context ctx, Collector<Finding> out) throws Exception {
-        process(unit, ctx.timestamp(), ctx.timerService());
+        process(unit, ctx.timerService());
     }
 
     @Override
@@ -92,41 +90,34 @@ public class AnomalyScoringFunction extends KeyedProcessFunction<String, ClosedU
         fire(timestamp, ctx.timerService(), out);
     }
 
-    /**
-     * Holds a closed unit until the watermark passes {@code closedAt} (the time its principal's stage closed it;
-     * without one, its close time).
-     */
-    void process(ClosedUnit unit, Long closedAt, TimerService timers) throws Exception {
-        long due = closedAt != null ? closedAt : unit.unit.closeAt();
-        String id = unit.unit.principalId + "\u0000" + unit.unit.key + "\u0000" + unit.unit.closeAt();
-        waiting.put(id, unit);
-        dueAt.put(id, due);
-        timers.registerEventTimeTimer(due);
+    /** Holds a closed unit until the watermark passes the time its principal's stage closed it. */
+    void process(ClosedUnit unit, TimerService timers) throws Exception {
+        waiting.put(unit.unit.principalId + "\u0000" + unit.unit.key + "\u0000" + unit.closedAt, unit);
+        timers.registerEventTimeTimer(unit.closedAt);
     }
 
     /** Judges the group's units due at {@code timestamp} in judging order; clears a group gone quiet. */
     void fire(long timestamp, TimerService timers, Collector<Finding> out) throws Exception {
         List<String> ids = new ArrayList<>();
+        List<ClosedUnit> due = new ArrayList<>();
         boolean stillWaiting = false;
-        for (Map.Entry<String, Long> e : dueAt.entries()) {
-            if (e.getValue() <= timestamp) {
+        for (Map.Entry<String, ClosedUnit> e : waiting.entries()) {
+            if (e.getValue().closedAt <= timestamp) {
                 ids.add(e.getKey());
+                due.add(e.getValue());
             } else {
                 stillWaiting = true;
             }
         }
         PeerGroupProfile group = peers.value();
-        if (ids.isEmpty()) {
+        if (due.isEmpty()) {
             if (group != null && !stillWaiting && timestamp >= group.lastSeenAt + profileRetentionMs) {
                 peers.clear();
             }
             return;
         }
-        List<ClosedUnit> due = new ArrayList<>(ids.size());
         for (String id : ids) {
-            due.add(waiting.get(id));
             waiting.remove(id);
-            dueAt.remove(id);
         }
         due.sort(ClosedUnit.JUDGING_ORDER);
         if (group == null) {

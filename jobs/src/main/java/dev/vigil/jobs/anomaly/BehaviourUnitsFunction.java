@@ -113,8 +113,9 @@ public class BehaviourUnitsFunction extends KeyedProcessFunction<String, Labelle
             }
             for (SessionActivity unit : closing) {
                 open.remove(unit.key);
-                // Stamped with the timer's time: the peer-group stage judges it once its watermark passes that.
-                out.collect(ClosedUnit.close(unit, p).trimmed());
+                ClosedUnit closed = ClosedUnit.close(unit, p).trimmed();
+                closed.closedAt = timestamp;
+                out.collect(closed);
             }
             profile.update(p);
             ctx.timerService().registerEventTimeTimer(p.lastSeenAt + profileRetentionMs);

@@ -17,6 +17,11 @@ public class ClosedUnit {
     public double[] principalMean;
     public double[] principalStd;
     public String peerGroup;
+    /**
+     * The event time the principal stage closed the unit at (its close timer): the peer-group stage judges it once
+     * its watermark passes this. Normally the unit's {@link SessionActivity#closeAt()}, which is the default.
+     */
+    public long closedAt;
 
     public ClosedUnit() {}
 
@@ -35,6 +40,7 @@ public class ClosedUnit {
         c.features = FeatureExtractor.observe(unit, profile);
         c.unit = unit;
         c.peerGroup = PeerGroupProfile.of(unit.kind, unit.role);
+        c.closedAt = unit.closeAt();
         return c;
     }
 

@@ -88,7 +88,7 @@ public class ControlledAnomalyScoring extends KeyedBroadcastProcessFunction<Stri
     @Override
     public void processElement(ClosedUnit unit, ReadOnlyContext ctx, Collector<Finding> out) throws Exception {
         adoptRestored(ctx.getBroadcastState(MODEL_STATE));
-        scoring.process(unit, ctx.timestamp(), ctx.timerService());
+        scoring.process(unit, ctx.timerService());
     }
 
     @Override
